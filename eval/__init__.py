@@ -1,0 +1,1 @@
+"""contresens command line, corpus I/O, reports and benchmarks (depends on `service`)."""

@@ -1,0 +1,185 @@
+"""The Checker: one document in, one Report out.
+
+It segments and aligns the two texts, runs the models once per document in batches
+(back-translation, forward pseudo-reference, forced decoding both ways), turns the results
+into signals, flags and scores, and signs the report. Everything specific to one stage lives in
+that stage's module; this one only puts them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.config import Settings
+from service.report import Flag, Report, Segment, Signals
+from service.scoring import document_score, document_verdict, segment_score, segment_verdict
+from service.segment import Link, Sentence, align, split_sentences
+from service.signals import pseudo_reference_chrf, roundtrip, sentence_metrics, suspicious_spans
+from service.signature import build_signature
+from service.translate import ModelUnavailableError, Translator
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """An aligned unit before scoring: document spans of both sides."""
+
+    link: Link
+    source_span: tuple[int, int]
+    mt_span: tuple[int, int]
+    reference: str | None
+
+
+def _span(sentences: Sequence[Sentence], indices: Sequence[int], fallback: int) -> tuple[int, int]:
+    """Document span covering `indices` (empty span at `fallback` when there are none)."""
+    if not indices:
+        return (fallback, fallback)
+    return (sentences[indices[0]].start, sentences[indices[-1]].end)
+
+
+def _gap_position(sentences: Sequence[Sentence], links: Sequence[Link], k: int, side: str) -> int:
+    """Where an empty side of link `k` sits in its document: after the previous sentence of that side."""
+    for link in reversed(links[:k]):
+        indices = link.source if side == "source" else link.target
+        if indices:
+            return sentences[indices[-1]].end
+    return 0
+
+
+class Checker:
+    """Scores translations with a forward (source->target) and a backward (target->source) model."""
+
+    def __init__(self, *, forward: Translator, backward: Translator, settings: Settings) -> None:
+        self.forward = forward
+        self.backward = backward
+        self.settings = settings
+        self.signature = build_signature(
+            settings=settings,
+            forward=forward.describe(),
+            backward=backward.describe(),
+            device=forward.device,
+            dtype=forward.dtype,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Checker:
+        """Load both models named by `settings`; a missing model raises `ModelUnavailableError`
+        saying which one, and which flag or environment variable points to a local copy."""
+        models = []
+        for role, name, flag, env in (
+            ("forward", settings.forward_model_name, "--forward-model", "CONTRESENS_FORWARD_MODEL"),
+            ("backward", settings.backward_model_name, "--backward-model", "CONTRESENS_BACKWARD_MODEL"),
+        ):
+            src, tgt = (
+                (settings.source_lang, settings.target_lang)
+                if role == "forward"
+                else (settings.target_lang, settings.source_lang)
+            )
+            try:
+                models.append(Translator.load(name, device=settings.device, offline=settings.offline))
+            except ModelUnavailableError as exc:
+                hint = (
+                    f"contresens needs a {src}->{tgt} MarianMT model. Download {name} on a machine with "
+                    f"internet access (`hf download {name} --local-dir DIR`), copy DIR here, then pass "
+                    f"`{flag} DIR` or set {env}=DIR."
+                )
+                raise exc.with_role(f"{role} ({src}->{tgt})", hint) from exc
+        return cls(forward=models[0], backward=models[1], settings=settings)
+
+    def _units(self, source: str, translation: str, reference: str | None) -> list[_Unit]:
+        """Split and align the texts; attach to each unit the reference sentences aligned to its source."""
+        s = self.settings
+        src_sents = split_sentences(source, s.source_lang)
+        mt_sents = split_sentences(translation, s.target_lang)
+        links = align([x.text for x in src_sents], [x.text for x in mt_sents])
+        ref_of: dict[int, list[int]] = {}
+        ref_sents: list[Sentence] = []
+        if reference is not None:
+            ref_sents = split_sentences(reference, s.target_lang)
+            for link in align([x.text for x in src_sents], [x.text for x in ref_sents]):
+                for i in link.source:
+                    ref_of.setdefault(i, []).extend(link.target)
+        units = []
+        for k, link in enumerate(links):
+            ref_ids = sorted({j for i in link.source for j in ref_of.get(i, [])})
+            ref_text = None
+            if reference is not None:
+                ref_text = reference[ref_sents[ref_ids[0]].start : ref_sents[ref_ids[-1]].end] if ref_ids else ""
+            units.append(
+                _Unit(
+                    link=link,
+                    source_span=_span(src_sents, link.source, _gap_position(src_sents, links, k, "source")),
+                    mt_span=_span(mt_sents, link.target, _gap_position(mt_sents, links, k, "target")),
+                    reference=ref_text,
+                )
+            )
+        return units
+
+    def check(self, *, source: str, translation: str, reference: str | None = None) -> Report:
+        """Check one document: `translation` is the machine translation of `source`."""
+        s = self.settings
+        units = self._units(source, translation, reference)
+        paired = [u for u in units if u.link.source and u.link.target]
+        src_texts = [source[a:b] for a, b in (u.source_span for u in paired)]
+        mt_texts = [translation[a:b] for a, b in (u.mt_span for u in paired)]
+        decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
+        back = self.backward.translate(mt_texts, **decoding)
+        pseudo = self.forward.translate(src_texts, **decoding)
+        forward_scores = self.forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size)
+        backward_scores = self.backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size)
+
+        model_out = {id(u): k for k, u in enumerate(paired)}
+        segments: list[Segment] = []
+        for index, unit in enumerate(units):
+            (sa, sb), (ma, mb) = unit.source_span, unit.mt_span
+            src_text, mt_text = source[sa:sb], translation[ma:mb]
+            flags: list[Flag] = []
+            signals = None
+            spans = []
+            bt = pr = None
+            k = model_out.get(id(unit))
+            if k is None and not unit.link.target:
+                flags.append(
+                    Flag(type="omission", rule="unaligned_source_sentence", severity="major", segment=index,
+                         source_start=sa, source_end=sb, source_text=src_text,
+                         message="This source sentence has no counterpart in the translation: it was dropped.",
+                         suggestion="Translate the missing sentence.")
+                )
+            elif k is None:
+                flags.append(
+                    Flag(type="addition", rule="unaligned_translation_sentence", severity="major", segment=index,
+                         mt_start=ma, mt_end=mb, mt_text=mt_text,
+                         message="This sentence of the translation has no counterpart in the source: it was added.",
+                         suggestion="Remove the sentence or check that the source is complete.")
+                )
+            else:
+                bt, pr = back[k], pseudo[k]
+                signals = Signals(
+                    roundtrip=roundtrip(source=src_text, back_translation=bt),
+                    pseudo_reference_chrf=pseudo_reference_chrf(translation=mt_text, pseudo_reference=pr),
+                    forward_logprob=forward_scores[k].mean_logprob,
+                    backward_logprob=backward_scores[k].mean_logprob,
+                    reference=sentence_metrics(mt_text, unit.reference) if unit.reference else None,
+                )
+                spans = suspicious_spans(forward_scores[k], threshold=s.low_prob_threshold, offset=ma)
+            score = segment_score(signals, flags)
+            segments.append(
+                Segment(
+                    index=index, alignment=unit.link.kind, source_start=sa, source_end=sb, source=src_text,
+                    mt_start=ma, mt_end=mb, translation=mt_text, reference=unit.reference,
+                    back_translation=bt, pseudo_reference=pr, signals=signals, suspicious_spans=spans,
+                    flags=flags, score=score,
+                    verdict=segment_verdict(score, flags, pass_score=s.pass_score, fail_score=s.fail_score),
+                )
+            )
+        doc_score = document_score(segments)
+        return Report(
+            source_lang=s.source_lang,
+            target_lang=s.target_lang,
+            score=doc_score,
+            verdict=document_verdict(doc_score, segments, pass_score=s.pass_score, fail_score=s.fail_score),
+            segments=segments,
+            flags=[f for seg in segments for f in seg.flags],
+            reference=sentence_metrics(translation, reference) if reference and reference.strip() else None,
+            signature=self.signature,
+        )

@@ -1,0 +1,69 @@
+"""Typed settings for contresens, read from `CONTRESENS_*` environment variables.
+
+Everything that changes the numbers (language pair, models, decoding, thresholds) is a
+setting, validated once when it is built, so a bad value fails at start-up rather than at the
+first document. The command line overrides individual fields with `Settings.model_copy`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+HUB_MODEL_TEMPLATE = "Helsinki-NLP/opus-mt-{src}-{tgt}"
+
+
+class Settings(BaseSettings):
+    """All knobs of the engine. Field `x` is read from the environment variable `CONTRESENS_X`."""
+
+    model_config = SettingsConfigDict(env_prefix="CONTRESENS_", extra="ignore")
+
+    source_lang: str = Field(default="fr", pattern=r"^[a-z]{2,3}$", description="Language of the source text.")
+    target_lang: str = Field(default="en", pattern=r"^[a-z]{2,3}$", description="Language of the translation.")
+    forward_model: str | None = Field(
+        default=None,
+        description="Hub id or local directory of the source->target MarianMT model "
+        "(default Helsinki-NLP/opus-mt-{source}-{target}).",
+    )
+    backward_model: str | None = Field(
+        default=None,
+        description="Hub id or local directory of the target->source MarianMT model "
+        "(default Helsinki-NLP/opus-mt-{target}-{source}).",
+    )
+    offline: bool = Field(default=False, description="Never contact the model hub; use local files only.")
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    beam_size: int = Field(default=4, ge=1, le=16)
+    max_length: int = Field(default=512, ge=8, le=1024, description="Maximum generated tokens per chunk.")
+    batch_size: int = Field(default=16, ge=1, le=512)
+    low_prob_threshold: float = Field(
+        default=0.05, gt=0.0, lt=1.0, description="Tokens of the translation below this probability are suspicious."
+    )
+    pass_score: float = Field(default=70.0, ge=0.0, le=100.0, description="Segments at or above this score pass.")
+    fail_score: float = Field(default=40.0, ge=0.0, le=100.0, description="Segments below this score fail.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.source_lang == self.target_lang:
+            raise ValueError(f"source_lang and target_lang are both {self.source_lang!r}")
+        if self.fail_score > self.pass_score:
+            raise ValueError(f"fail_score ({self.fail_score}) is above pass_score ({self.pass_score})")
+        return self
+
+    @property
+    def forward_model_name(self) -> str:
+        """The forward (source->target) model actually used."""
+        return self.forward_model or HUB_MODEL_TEMPLATE.format(src=self.source_lang, tgt=self.target_lang)
+
+    @property
+    def backward_model_name(self) -> str:
+        """The backward (target->source) model actually used."""
+        return self.backward_model or HUB_MODEL_TEMPLATE.format(src=self.target_lang, tgt=self.source_lang)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings from the environment, built once."""
+    return Settings()

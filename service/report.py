@@ -1,0 +1,92 @@
+"""The Report: what a check says about one document, as pydantic models (JSON-ready).
+
+Offsets (`*_start`, `*_end`) are character offsets into the original source and translation
+strings given to `Checker.check`, so a flag can be highlighted where the text lives.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Severity = Literal["minor", "major", "critical"]
+Verdict = Literal["pass", "review", "fail"]
+
+
+class Flag(BaseModel):
+    """One problem found in the translation."""
+
+    type: str = Field(description="Kind of problem: omission, addition, terminology, number, ...")
+    rule: str = Field(description="The specific rule that fired, e.g. unaligned_source_sentence.")
+    severity: Severity
+    segment: int | None = Field(default=None, description="Index of the segment the flag belongs to.")
+    source_start: int | None = None
+    source_end: int | None = None
+    source_text: str | None = None
+    mt_start: int | None = None
+    mt_end: int | None = None
+    mt_text: str | None = None
+    message: str
+    suggestion: str | None = None
+
+
+class MetricScores(BaseModel):
+    """sacrebleu sentence scores of a hypothesis against one reference (TER: lower is better)."""
+
+    bleu: float
+    chrf: float
+    ter: float
+
+
+class SuspiciousSpan(BaseModel):
+    """A stretch of the translation the forward model finds unlikely given the source."""
+
+    start: int
+    end: int
+    text: str
+    probability: float = Field(description="Lowest token probability inside the span.")
+
+
+class Signals(BaseModel):
+    """Model-based signals for one aligned segment."""
+
+    roundtrip: MetricScores = Field(description="Back-translation scored against the source.")
+    pseudo_reference_chrf: float = Field(description="chrF of the translation against the forward model's own.")
+    forward_logprob: float = Field(description="Mean log P(translation | source) under the forward model.")
+    backward_logprob: float = Field(description="Mean log P(source | translation) under the backward model.")
+    reference: MetricScores | None = Field(default=None, description="Translation against the human reference.")
+
+
+class Segment(BaseModel):
+    """One aligned unit: one or two source sentences with their translation (either side may be empty)."""
+
+    index: int
+    alignment: str = Field(description='Sentences linked: "1-1", "2-1", "1-2", "1-0" (omitted), "0-1" (added).')
+    source_start: int
+    source_end: int
+    source: str
+    mt_start: int
+    mt_end: int
+    translation: str
+    reference: str | None = None
+    back_translation: str | None = None
+    pseudo_reference: str | None = None
+    signals: Signals | None = None
+    suspicious_spans: list[SuspiciousSpan] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    score: float = Field(ge=0.0, le=100.0)
+    verdict: Verdict
+
+
+class Report(BaseModel):
+    """Result of checking one document."""
+
+    source_lang: str
+    target_lang: str
+    score: float = Field(ge=0.0, le=100.0, description="Document quality score, 0-100.")
+    verdict: Verdict
+    segments: list[Segment]
+    flags: list[Flag] = Field(description="All flags of all segments, in document order.")
+    reference: MetricScores | None = Field(default=None, description="Whole translation against the reference.")
+    signature: str

@@ -1,0 +1,51 @@
+"""The signature: one string naming everything that changes the numbers, as sacreBLEU prints one.
+
+Same signature, same numbers: model ids and revisions, device and weight type, decoding
+settings, thresholds, score formula, glossary checksum and the versions of contresens,
+sacrebleu (with each metric's own signature), transformers and torch.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from service import __version__
+from service.config import Settings
+from service.scoring import FORMULA_VERSION
+from service.signals import metric_signatures
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "none"
+
+
+def build_signature(
+    *,
+    settings: Settings,
+    forward: str,
+    backward: str,
+    device: str,
+    dtype: str,
+    glossary_checksum: str | None = None,
+) -> str:
+    """Join the parts as `key:value|key:value`; `forward`/`backward` are `name@revision`."""
+    parts = [
+        ("contresens", __version__),
+        ("pair", f"{settings.source_lang}-{settings.target_lang}"),
+        ("fwd", forward),
+        ("bwd", backward),
+        ("device", device),
+        ("dtype", dtype),
+        ("beam", str(settings.beam_size)),
+        ("maxlen", str(settings.max_length)),
+        ("lowprob", f"{settings.low_prob_threshold:g}"),
+        ("thresholds", f"{settings.pass_score:g}/{settings.fail_score:g}"),
+        ("score", FORMULA_VERSION),
+        ("glossary", glossary_checksum or "none"),
+    ]
+    parts += [(name, "[" + sig.replace("|", ",") + "]") for name, sig in sorted(metric_signatures().items())]
+    parts += [("transformers", _version("transformers")), ("torch", _version("torch"))]
+    return "|".join(f"{key}:{value}" for key, value in parts)

@@ -1,0 +1,139 @@
+"""Checker on the shipped sample with tiny models: structure, omissions, signals, signature."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sacrebleu
+
+from service.checker import Checker
+from service.config import Settings
+from service.translate import ModelUnavailableError
+from tests.conftest import SAMPLES, read
+
+
+def _settings(models: dict[str, Path], **extra: object) -> Settings:
+    return Settings(forward_model=str(models["fr-en"]), backward_model=str(models["en-fr"]), device="cpu",
+                    beam_size=1, max_length=16, **extra)
+
+
+@pytest.fixture(scope="module")
+def checker(tiny_models: dict[str, Path]) -> Checker:
+    return Checker.from_settings(_settings(tiny_models))
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict[str, str]:
+    return {k: read(SAMPLES / f"court-case.{k}.txt") for k in ("fr", "mt.en", "ref.en")}
+
+
+def test_check_is_keyword_only(checker: Checker) -> None:
+    with pytest.raises(TypeError):
+        checker.check("Bonjour.", "Hello.")  # type: ignore[misc]
+
+
+def test_report_covers_both_documents(checker: Checker, sample: dict[str, str]) -> None:
+    report = checker.check(source=sample["fr"], translation=sample["mt.en"])
+    # every character of both texts that is not whitespace belongs to exactly one segment
+    for text, key in ((sample["fr"], "source"), (sample["mt.en"], "mt")):
+        covered = "".join(text[getattr(s, f"{key}_start") : getattr(s, f"{key}_end")] for s in report.segments)
+        assert "".join(covered.split()) == "".join(text.split())
+    for seg in report.segments:
+        assert sample["fr"][seg.source_start : seg.source_end] == seg.source
+        assert sample["mt.en"][seg.mt_start : seg.mt_end] == seg.translation
+        assert 0 <= seg.score <= 100
+    assert report.flags == [f for s in report.segments for f in s.flags]
+    assert report.signature == checker.signature
+    assert report.reference is None
+
+
+def test_dropped_sentence_is_an_omission_flag(checker: Checker, sample: dict[str, str]) -> None:
+    report = checker.check(source=sample["fr"], translation=sample["mt.en"])
+    omissions = [f for f in report.flags if f.type == "omission"]
+    assert len(omissions) == 1
+    flag = omissions[0]
+    assert flag.severity == "major"
+    assert sample["fr"][flag.source_start : flag.source_end] == flag.source_text
+    segment = report.segments[flag.segment]
+    assert segment.alignment == "1-0" and segment.translation == "" and segment.score == 0.0
+    assert segment.signals is None and segment.verdict != "pass"
+    assert report.verdict != "pass"
+
+
+def test_added_sentence_is_an_addition_flag(checker: Checker) -> None:
+    source = "Le parquet de Paris a ouvert une enquête. Trois personnes ont été interpellées."
+    translation = ("The Paris prosecutor's office opened an investigation. The minister resigned on Friday "
+                   "after a long and heated debate in parliament. Three people were arrested.")
+    report = checker.check(source=source, translation=translation)
+    additions = [f for f in report.flags if f.type == "addition"]
+    assert [f.mt_text for f in additions] == [
+        "The minister resigned on Friday after a long and heated debate in parliament."
+    ]
+    assert additions[0].source_start is None
+
+
+def test_signals_equal_sacrebleu_on_segment_strings(checker: Checker, sample: dict[str, str]) -> None:
+    report = checker.check(source=sample["fr"], translation=sample["mt.en"], reference=sample["ref.en"])
+    scored = [s for s in report.segments if s.signals is not None]
+    assert scored
+    for seg in scored:
+        sig = seg.signals
+        assert sig.roundtrip.chrf == sacrebleu.sentence_chrf(seg.back_translation, [seg.source]).score
+        assert sig.roundtrip.bleu == sacrebleu.sentence_bleu(seg.back_translation, [seg.source]).score
+        assert sig.roundtrip.ter == sacrebleu.sentence_ter(seg.back_translation, [seg.source]).score
+        assert sig.pseudo_reference_chrf == sacrebleu.sentence_chrf(seg.translation, [seg.pseudo_reference]).score
+        assert sig.forward_logprob < 0 and sig.backward_logprob < 0
+        assert seg.reference, "every sample sentence has an aligned reference"
+        assert sig.reference.chrf == sacrebleu.sentence_chrf(seg.translation, [seg.reference]).score
+        for span in seg.suspicious_spans:
+            assert sample["mt.en"][span.start : span.end] == span.text
+            assert seg.mt_start <= span.start < span.end <= seg.mt_end
+    assert report.reference.bleu == sacrebleu.sentence_bleu(sample["mt.en"], [sample["ref.en"]]).score
+
+
+def test_model_outputs_match_direct_translator_calls(checker: Checker) -> None:
+    source = "Il a été placé en garde à vue. Le juge d'instruction a ordonné une expertise."
+    translation = "He was taken into police custody. The investigating judge ordered an expert report."
+    report = checker.check(source=source, translation=translation)
+    assert [s.alignment for s in report.segments] == ["1-1", "1-1"]
+    sources = [s.source for s in report.segments]
+    mts = [s.translation for s in report.segments]
+    assert [s.back_translation for s in report.segments] == checker.backward.translate(mts, beam_size=1, max_length=16)
+    assert [s.pseudo_reference for s in report.segments] == checker.forward.translate(sources, beam_size=1, max_length=16)
+    expected = checker.forward.score(sources=sources, targets=mts)
+    assert [s.signals.forward_logprob for s in report.segments] == pytest.approx([e.mean_logprob for e in expected])
+
+
+def test_empty_documents(checker: Checker) -> None:
+    report = checker.check(source="", translation="")
+    assert report.segments == [] and report.score == 100.0 and report.verdict == "pass"
+    untranslated = checker.check(source="Trois personnes ont été interpellées.", translation="  \n")
+    assert [f.type for f in untranslated.flags] == ["omission"] and untranslated.verdict == "fail"
+
+
+def test_signature_is_stable_and_complete(checker: Checker, tiny_models: dict[str, Path]) -> None:
+    again = Checker.from_settings(_settings(tiny_models))
+    assert again.signature == checker.signature
+    sig = checker.signature
+    fields = dict(part.split(":", 1) for part in sig.split("|") if ":" in part and not part.startswith(("[",)))
+    for key in ("contresens", "pair", "fwd", "bwd", "device", "dtype", "beam", "maxlen", "score", "glossary",
+                "bleu", "chrf", "ter", "transformers", "torch"):
+        assert key in fields, key
+    assert fields["pair"] == "fr-en" and fields["beam"] == "1" and fields["maxlen"] == "16"
+    assert fields["fwd"] == f"{tiny_models['fr-en']}@{checker.forward.resolved.revision}"
+    assert "sha256:" in fields["bwd"]
+    assert f"version:{sacrebleu.__version__}" in sig
+    assert Checker.from_settings(_settings(tiny_models, beam_size=2)).signature != sig
+    swapped = Settings(forward_model=str(tiny_models["en-fr"]), backward_model=str(tiny_models["fr-en"]),
+                       device="cpu", beam_size=1, max_length=16)
+    assert Checker(forward=again.backward, backward=again.forward, settings=swapped).signature != sig
+
+
+def test_missing_model_error_names_role_flag_and_variable(tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+    settings = Settings(forward_model=str(tiny_models["fr-en"]), backward_model=str(tmp_path / "no" / "en-fr"))
+    with pytest.raises(ModelUnavailableError) as info:
+        Checker.from_settings(settings)
+    message = str(info.value)
+    assert "backward (en->fr)" in message and "--backward-model" in message
+    assert "CONTRESENS_BACKWARD_MODEL" in message and "no such directory" in message

@@ -1,0 +1,61 @@
+"""Build tiny, randomly initialised MarianMT models for tests (recipe: ../shared/DESIGN.md).
+
+Two SentencePiece models are trained on the project's own text, a vocab.json joins them with
+`</s>` = 0 and `<pad>` last (also the decoder start), and a one-layer MarianConfig with
+d_model 32 is saved with `save_pretrained`, so the directory loads through the same
+`Translator.load` that production uses. Such a model translates badly but for real.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import sentencepiece as spm
+from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+
+def _train_spm(text: str, prefix: Path) -> Path:
+    corpus = prefix.with_suffix(".txt")
+    corpus.write_text("\n".join([text] * 5), encoding="utf-8")
+    spm.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(prefix), vocab_size=200, hard_vocab_limit=False,
+        character_coverage=1.0, pad_id=-1, bos_id=-1, eos_id=-1, unk_id=0, minloglevel=2,
+    )
+    return prefix.with_suffix(".model")
+
+
+def build_tiny_marian(out: Path, source_text: str, target_text: str, source_lang: str, target_lang: str,
+                      seed: int = 0) -> Path:
+    """Write a tiny MarianMT model translating `source_lang` -> `target_lang` into `out`."""
+    import torch
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        src_model = _train_spm(source_text, Path(tmp) / "source")
+        tgt_model = _train_spm(target_text, Path(tmp) / "target")
+        vocab = {"</s>": 0, "<unk>": 1}
+        for path in (src_model, tgt_model):
+            sp = spm.SentencePieceProcessor(model_file=str(path))
+            for i in range(sp.get_piece_size()):
+                vocab.setdefault(sp.id_to_piece(i), len(vocab))
+        vocab["<pad>"] = len(vocab)
+        (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        shutil.copy(src_model, out / "source.spm")
+        shutil.copy(tgt_model, out / "target.spm")
+    tokenizer = MarianTokenizer(
+        source_spm=str(out / "source.spm"), target_spm=str(out / "target.spm"), vocab=str(out / "vocab.json"),
+        source_lang=source_lang, target_lang=target_lang,
+    )
+    pad = vocab["<pad>"]
+    config = MarianConfig(
+        vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=512,
+        pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0,
+    )
+    torch.manual_seed(seed)
+    tokenizer.save_pretrained(str(out))
+    MarianMTModel(config).save_pretrained(str(out))
+    return out
