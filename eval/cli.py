@@ -32,7 +32,8 @@ def read_text(path: str, what: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{what} file {path}, line {line}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
+        problem = f"not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        raise InputError(f"{what} file {path}, line {line}: {problem}") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +70,13 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
+def _quiet_model_loading() -> None:
+    """Keep transformers' weight-loading progress bars off the terminal (the report is the output)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """`contresens check`: score one document and print the report."""
     from eval.text_report import render_text
@@ -77,7 +85,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     source = read_text(args.source, "source")
     translation = read_text(args.translation, "translation")
     reference = read_text(args.reference, "reference") if args.reference else None
-    checker = Checker.from_settings(settings_from_args(args))
+    settings = settings_from_args(args)
+    _quiet_model_loading()
+    checker = Checker.from_settings(settings)
     report = checker.check(source=source, translation=translation, reference=reference)
     sys.stdout.write(report.model_dump_json(indent=2) + "\n" if args.json else render_text(report))
     return EXIT_OK

@@ -19,8 +19,8 @@ def _flag_line(flag: Flag) -> str:
     return line
 
 
-def _segment_block(segment: Segment, source_lang: str, target_lang: str) -> str:
-    src_tag, tgt_tag = source_lang.upper(), target_lang.upper()
+def _segment_block(segment: Segment, source_lang: str) -> str:
+    src_tag = source_lang.upper()
     lines = [f"[{segment.index + 1}] {segment.alignment}  score {segment.score:5.1f}  {MARK[segment.verdict]}"]
     lines.append(f"  {src_tag:<4} {segment.source or '(nothing)'}")
     lines.append(f"  {'MT':<4} {segment.translation or '(nothing)'}")
@@ -59,5 +59,5 @@ def render_text(report: Report) -> str:
     if report.reference is not None:
         r = report.reference
         head.append(f"against the reference: BLEU {r.bleu:.1f} chrF {r.chrf:.1f} TER {r.ter:.1f}")
-    blocks = [_segment_block(s, report.source_lang, report.target_lang) for s in report.segments]
+    blocks = [_segment_block(s, report.source_lang) for s in report.segments]
     return "\n".join(head) + "\n\n" + "\n\n".join(blocks) + f"\n\nsignature: {report.signature}\n"

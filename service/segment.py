@@ -89,7 +89,7 @@ def _continues(previous: str, following: str, abbreviations: frozenset[str]) -> 
 
 
 def split_sentences(text: str, lang: str) -> list[Sentence]:
-    """Split a document into sentences with pysbd (Segmenter(language=lang, clean=False)), offsets into the original text.
+    """Split a document into sentences with pysbd, with offsets into the original text.
 
     Every line break is a hard boundary (headlines and paragraphs never merge) and blank lines
     yield nothing. pysbd's output is only used to place cut points, so no character is ever

@@ -123,7 +123,7 @@ def resolve_model(name: str, *, revision: str | None = None, offline: bool = Fal
             raise ModelUnavailableError(
                 name,
                 f"the directory {local} is not a MarianMT model (missing {', '.join(missing)})",
-                hint="Point to the directory that holds config.json, vocab.json, source.spm, target.spm and the weights.",
+                hint="Point to the directory holding config.json, vocab.json, source.spm, target.spm and the weights.",
             )
         return ResolvedModel(name=name, path=local.resolve(), revision=_file_digest(local))
     if _looks_like_path(name):
@@ -137,7 +137,10 @@ def resolve_model(name: str, *, revision: str | None = None, offline: bool = Fal
         )
     except (OSError, ValueError, HfHubHTTPError) as exc:
         detail = " ".join(str(exc).split())[:200]
-        reason = f"it is not in the local Hugging Face cache and could not be downloaded ({type(exc).__name__}: {detail})"
+        reason = (
+            "it is not in the local Hugging Face cache and could not be downloaded "
+            f"({type(exc).__name__}: {detail})"
+        )
         raise ModelUnavailableError(name, reason) from exc
     snapshot = Path(path)
     if not any((snapshot / w).is_file() for w in WEIGHT_FILES):
@@ -188,6 +191,15 @@ def _split_even(text: str, parts: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b >= a]
 
 
+def pick_device(device: str) -> str:
+    """`"auto"` -> `"cuda"` when torch sees a GPU, else `"cpu"`; other values unchanged."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 class Translator:
     """One MarianMT direction, loaded once, used for generation and forced decoding.
 
@@ -218,8 +230,7 @@ class Translator:
         import torch
         from transformers import MarianMTModel, MarianTokenizer
 
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
+        device = pick_device(device)
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
@@ -227,7 +238,7 @@ class Translator:
             model = MarianMTModel.from_pretrained(str(resolved.path))
         except (OSError, ValueError) as exc:
             raise ModelUnavailableError(name, f"its files in {resolved.path} could not be read: {exc}") from exc
-        model.to(device)
+        model.to(torch.device(device))  # type: ignore[arg-type]  # transformers types `to` oddly
         model.eval()
         return cls(model, tokenizer, resolved, device)
 
@@ -403,9 +414,13 @@ class Translator:
             for k, (unit, offset) in enumerate(entries):
                 part = scored[unit]
                 keep = len(part.pieces) if k == len(entries) - 1 else len(part.pieces) - 1
+                shifted = [(a + offset, b + offset) for a, b in part.spans[:keep]]
+                if spans and shifted and shifted[0][0] > spans[-1][1]:
+                    # the space at the cut opens this part; SentencePiece drops leading spaces
+                    shifted[0] = (spans[-1][1], shifted[0][1])
                 pieces.extend(part.pieces[:keep])
                 values.extend(part.logprobs[:keep])
-                spans.extend((a + offset, b + offset) for a, b in part.spans[:keep])
+                spans.extend(shifted)
             if entries:
                 spans[-1] = (len(target), len(target))
             results.append(TokenScores(target, tuple(pieces), tuple(values), tuple(spans)))

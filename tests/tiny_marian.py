@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import sentencepiece as spm
@@ -45,10 +46,12 @@ def build_tiny_marian(out: Path, source_text: str, target_text: str, source_lang
         (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
         shutil.copy(src_model, out / "source.spm")
         shutil.copy(tgt_model, out / "target.spm")
-    tokenizer = MarianTokenizer(
-        source_spm=str(out / "source.spm"), target_spm=str(out / "target.spm"), vocab=str(out / "vocab.json"),
-        source_lang=source_lang, target_lang=target_lang,
-    )
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+        tokenizer = MarianTokenizer(
+            source_spm=str(out / "source.spm"), target_spm=str(out / "target.spm"), vocab=str(out / "vocab.json"),
+            source_lang=source_lang, target_lang=target_lang,
+        )
     pad = vocab["<pad>"]
     config = MarianConfig(
         vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
@@ -57,5 +60,11 @@ def build_tiny_marian(out: Path, source_text: str, target_text: str, source_lang
     )
     torch.manual_seed(seed)
     tokenizer.save_pretrained(str(out))
-    MarianMTModel(config).save_pretrained(str(out))
+    model = MarianMTModel(config)
+    # As in the opus-mt releases, <pad> is never generated; a random model would also stop at
+    # once, so </s> is made unlikely and translations run to max_length (long enough to test).
+    model.generation_config.bad_words_ids = [[pad]]
+    with torch.no_grad():
+        model.final_logits_bias[0, 0] = -8.0
+    model.save_pretrained(str(out))
     return out

@@ -14,8 +14,8 @@ from tests.conftest import SAMPLES, read
 
 
 def _settings(models: dict[str, Path], **extra: object) -> Settings:
-    return Settings(forward_model=str(models["fr-en"]), backward_model=str(models["en-fr"]), device="cpu",
-                    beam_size=1, max_length=16, **extra)
+    options: dict[str, object] = {"device": "cpu", "beam_size": 1, "max_length": 16, **extra}
+    return Settings(forward_model=str(models["fr-en"]), backward_model=str(models["en-fr"]), **options)
 
 
 @pytest.fixture(scope="module")

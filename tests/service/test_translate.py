@@ -135,3 +135,13 @@ def test_mean_logprob_of_empty_scores_is_zero() -> None:
     assert TokenScores("a", ("▁a", "</s>"), (math.log(0.5), math.log(0.25)), ((0, 1), (1, 1))).mean_logprob == (
         pytest.approx(math.log(0.5 * 0.25) / 2)
     )
+
+
+def test_auto_device_prefers_cuda(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.translate import pick_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert pick_device("auto") == "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert pick_device("auto") == "cpu"
+    assert pick_device("cuda") == "cuda" and pick_device("cpu") == "cpu"
