@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -105,7 +104,8 @@ def _file_digest(directory: Path) -> str:
 
 
 def _looks_like_path(name: str) -> bool:
-    return name.startswith(("/", "./", "../", "~")) or os.sep + os.sep in name or name.count("/") > 1
+    """A name that can only be a directory: absolute, explicitly relative, or deeper than owner/repo."""
+    return name.startswith(("/", "./", "../", "~", ".\\")) or name.count("/") > 1 or "\\" in name
 
 
 def resolve_model(name: str, *, revision: str | None = None, offline: bool = False) -> ResolvedModel:
@@ -129,18 +129,21 @@ def resolve_model(name: str, *, revision: str | None = None, offline: bool = Fal
     if _looks_like_path(name):
         raise ModelUnavailableError(name, f"no such directory: {local}")
     from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
     try:
         path = snapshot_download(
             repo_id=name, revision=revision, allow_patterns=HUB_PATTERNS, local_files_only=offline
         )
+    except LocalEntryNotFoundError as exc:
+        how = "offline mode is on" if offline else "the hub could not be reached"
+        reason = f"it is not in the local Hugging Face cache and {how}"
+        if local.parent != Path(".") and local.parent.is_dir():
+            reason += f" (and there is no directory {local})"
+        raise ModelUnavailableError(name, reason) from exc
     except (OSError, ValueError, HfHubHTTPError) as exc:
-        detail = " ".join(str(exc).split())[:200]
-        reason = (
-            "it is not in the local Hugging Face cache and could not be downloaded "
-            f"({type(exc).__name__}: {detail})"
-        )
+        detail = " ".join(str(exc).split())[:300]
+        reason = f"it is neither a local directory nor a usable hub id ({type(exc).__name__}: {detail})"
         raise ModelUnavailableError(name, reason) from exc
     snapshot = Path(path)
     if not any((snapshot / w).is_file() for w in WEIGHT_FILES):

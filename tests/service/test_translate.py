@@ -145,3 +145,8 @@ def test_auto_device_prefers_cuda(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert pick_device("auto") == "cpu"
     assert pick_device("cuda") == "cuda" and pick_device("cpu") == "cpu"
+
+
+def test_invalid_hub_id_is_named() -> None:
+    with pytest.raises(ModelUnavailableError, match="neither a local directory nor a usable hub id"):
+        resolve_model("not a model id!", offline=True)
