@@ -241,7 +241,7 @@ class Translator:
             model = MarianMTModel.from_pretrained(str(resolved.path))
         except (OSError, ValueError) as exc:
             raise ModelUnavailableError(name, f"its files in {resolved.path} could not be read: {exc}") from exc
-        model.to(torch.device(device))  # type: ignore[arg-type]  # transformers types `to` oddly
+        model.to(torch.device(device))
         model.eval()
         return cls(model, tokenizer, resolved, device)
 
