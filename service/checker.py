@@ -119,16 +119,18 @@ class Checker:
         """Check one document: `translation` is the machine translation of `source`."""
         s = self.settings
         units = self._units(source, translation, reference)
-        paired = [u for u in units if u.link.source and u.link.target]
-        src_texts = [source[a:b] for a, b in (u.source_span for u in paired)]
-        mt_texts = [translation[a:b] for a, b in (u.mt_span for u in paired)]
+        # units with text on both sides go to the models, in one batch per call; model_row maps
+        # a unit's index to its row in those batches
+        paired = [i for i, u in enumerate(units) if u.link.source and u.link.target]
+        model_row = {index: row for row, index in enumerate(paired)}
+        src_texts = [source[slice(*units[i].source_span)] for i in paired]
+        mt_texts = [translation[slice(*units[i].mt_span)] for i in paired]
         decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
         back = self.backward.translate(mt_texts, **decoding)
         pseudo = self.forward.translate(src_texts, **decoding)
         forward_scores = self.forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size)
         backward_scores = self.backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size)
 
-        model_out = {id(u): k for k, u in enumerate(paired)}
         segments: list[Segment] = []
         for index, unit in enumerate(units):
             (sa, sb), (ma, mb) = unit.source_span, unit.mt_span
@@ -137,7 +139,7 @@ class Checker:
             signals = None
             spans = []
             bt = pr = None
-            k = model_out.get(id(unit))
+            k = model_row.get(index)
             if k is None and not unit.link.target:
                 flags.append(
                     Flag(type="omission", rule="unaligned_source_sentence", severity="major", segment=index,

@@ -161,17 +161,21 @@ def _byte_to_char(text: str) -> list[int]:
 
 
 def _word_windows(text: str, count_tokens: Callable[[str], int], limit: int) -> list[str]:
-    """Greedy split of `text` at spaces into parts of at most `limit` tokens each."""
-    words = text.split()
+    """Greedy split of `text` at spaces into parts of at most `limit` tokens each (`</s>` included).
+
+    SentencePiece segments each space-delimited word on its own, so a part's length is the sum
+    of its words' lengths and one pass suffices.
+    """
     parts: list[str] = []
     current: list[str] = []
-    for word in words:
-        candidate = " ".join(current + [word])
-        if current and count_tokens(candidate) > limit:
+    used = 1  # the end-of-sentence token
+    for word in text.split():
+        cost = count_tokens(word) - 1
+        if current and used + cost > limit:
             parts.append(" ".join(current))
-            current = [word]
-        else:
-            current.append(word)
+            current, used = [], 1
+        current.append(word)
+        used += cost
     if current:
         parts.append(" ".join(current))
     return parts
