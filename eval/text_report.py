@@ -10,7 +10,7 @@ MARK = {"pass": "PASS", "review": "REVIEW", "fail": "FAIL"}
 
 
 def _flag_line(flag: Flag) -> str:
-    where = flag.source_text if flag.source_text is not None else flag.mt_text
+    where = flag.source_text if flag.source_text is not None else flag.translation_text
     line = f"  ! {flag.severity} {flag.type} ({flag.rule}): {flag.message}"
     if where:
         line += f"\n      text: {textwrap.shorten(where, 100)}"

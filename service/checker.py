@@ -134,7 +134,7 @@ class Checker:
         segments: list[Segment] = []
         for index, unit in enumerate(units):
             (sa, sb), (ma, mb) = unit.source_span, unit.mt_span
-            src_text, mt_text = source[sa:sb], translation[ma:mb]
+            src_text, translation_text = source[sa:sb], translation[ma:mb]
             flags: list[Flag] = []
             signals = None
             spans = []
@@ -142,15 +142,15 @@ class Checker:
             k = model_row.get(index)
             if k is None and not unit.link.target:
                 flags.append(
-                    Flag(type="omission", rule="unaligned_source_sentence", severity="major", segment=index,
+                    Flag(type="omission", rule="unaligned-source-sentence", severity="major", segment=index,
                          source_start=sa, source_end=sb, source_text=src_text,
                          message="This source sentence has no counterpart in the translation: it was dropped.",
                          suggestion="Translate the missing sentence.")
                 )
             elif k is None:
                 flags.append(
-                    Flag(type="addition", rule="unaligned_translation_sentence", severity="major", segment=index,
-                         mt_start=ma, mt_end=mb, mt_text=mt_text,
+                    Flag(type="addition", rule="unaligned-translation-sentence", severity="major", segment=index,
+                         translation_start=ma, translation_end=mb, translation_text=translation_text,
                          message="This sentence of the translation has no counterpart in the source: it was added.",
                          suggestion="Remove the sentence or check that the source is complete.")
                 )
@@ -158,17 +158,17 @@ class Checker:
                 bt, pr = back[k], pseudo[k]
                 signals = Signals(
                     roundtrip=roundtrip(source=src_text, back_translation=bt),
-                    pseudo_reference_chrf=pseudo_reference_chrf(translation=mt_text, pseudo_reference=pr),
+                    pseudo_reference_chrf=pseudo_reference_chrf(translation=translation_text, pseudo_reference=pr),
                     forward_logprob=forward_scores[k].mean_logprob,
                     backward_logprob=backward_scores[k].mean_logprob,
-                    reference=sentence_metrics(mt_text, unit.reference) if unit.reference else None,
+                    reference=sentence_metrics(translation_text, unit.reference) if unit.reference else None,
                 )
                 spans = suspicious_spans(forward_scores[k], threshold=s.low_prob_threshold, offset=ma)
             score = segment_score(signals, flags)
             segments.append(
                 Segment(
                     index=index, alignment=unit.link.kind, source_start=sa, source_end=sb, source=src_text,
-                    mt_start=ma, mt_end=mb, translation=mt_text, reference=unit.reference,
+                    translation_start=ma, translation_end=mb, translation=translation_text, reference=unit.reference,
                     back_translation=bt, pseudo_reference=pr, signals=signals, suspicious_spans=spans,
                     flags=flags, score=score,
                     verdict=segment_verdict(score, flags, pass_score=s.pass_score, fail_score=s.fail_score),

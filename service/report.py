@@ -18,15 +18,15 @@ class Flag(BaseModel):
     """One problem found in the translation."""
 
     type: str = Field(description="Kind of problem: omission, addition, terminology, number, ...")
-    rule: str = Field(description="The specific rule that fired, e.g. unaligned_source_sentence.")
+    rule: str = Field(description="The specific rule that fired, e.g. unaligned-source-sentence.")
     severity: Severity
     segment: int | None = Field(default=None, description="Index of the segment the flag belongs to.")
     source_start: int | None = None
     source_end: int | None = None
     source_text: str | None = None
-    mt_start: int | None = None
-    mt_end: int | None = None
-    mt_text: str | None = None
+    translation_start: int | None = None
+    translation_end: int | None = None
+    translation_text: str | None = None
     message: str
     suggestion: str | None = None
 
@@ -66,8 +66,8 @@ class Segment(BaseModel):
     source_start: int
     source_end: int
     source: str
-    mt_start: int
-    mt_end: int
+    translation_start: int
+    translation_end: int
     translation: str
     reference: str | None = None
     back_translation: str | None = None

@@ -36,12 +36,12 @@ def test_check_is_keyword_only(checker: Checker) -> None:
 def test_report_covers_both_documents(checker: Checker, sample: dict[str, str]) -> None:
     report = checker.check(source=sample["fr"], translation=sample["mt.en"])
     # every character of both texts that is not whitespace belongs to exactly one segment
-    for text, key in ((sample["fr"], "source"), (sample["mt.en"], "mt")):
+    for text, key in ((sample["fr"], "source"), (sample["mt.en"], "translation")):
         covered = "".join(text[getattr(s, f"{key}_start") : getattr(s, f"{key}_end")] for s in report.segments)
         assert "".join(covered.split()) == "".join(text.split())
     for seg in report.segments:
         assert sample["fr"][seg.source_start : seg.source_end] == seg.source
-        assert sample["mt.en"][seg.mt_start : seg.mt_end] == seg.translation
+        assert sample["mt.en"][seg.translation_start : seg.translation_end] == seg.translation
         assert 0 <= seg.score <= 100
     assert report.flags == [f for s in report.segments for f in s.flags]
     assert report.signature == checker.signature
@@ -67,7 +67,7 @@ def test_added_sentence_is_an_addition_flag(checker: Checker) -> None:
                    "after a long and heated debate in parliament. Three people were arrested.")
     report = checker.check(source=source, translation=translation)
     additions = [f for f in report.flags if f.type == "addition"]
-    assert [f.mt_text for f in additions] == [
+    assert [f.translation_text for f in additions] == [
         "The minister resigned on Friday after a long and heated debate in parliament."
     ]
     assert additions[0].source_start is None
@@ -88,7 +88,7 @@ def test_signals_equal_sacrebleu_on_segment_strings(checker: Checker, sample: di
         assert sig.reference.chrf == sacrebleu.sentence_chrf(seg.translation, [seg.reference]).score
         for span in seg.suspicious_spans:
             assert sample["mt.en"][span.start : span.end] == span.text
-            assert seg.mt_start <= span.start < span.end <= seg.mt_end
+            assert seg.translation_start <= span.start < span.end <= seg.translation_end
     assert report.reference.bleu == sacrebleu.sentence_bleu(sample["mt.en"], [sample["ref.en"]]).score
 
 

@@ -25,12 +25,12 @@ def _signals(chrf: float = 80.0, lp: float = -1.0) -> Signals:
 
 
 def _flag(severity: str) -> Flag:
-    return Flag(type="omission", rule="unaligned_source_sentence", severity=severity, message="m")  # type: ignore[arg-type]
+    return Flag(type="omission", rule="unaligned-source-sentence", severity=severity, message="m")  # type: ignore[arg-type]
 
 
 def _segment(score: float, verdict: str, flags: list[Flag] | None = None, source: str = "abcd") -> Segment:
-    return Segment(index=0, alignment="1-1", source_start=0, source_end=len(source), source=source, mt_start=0,
-                   mt_end=1, translation="x", flags=flags or [], score=score, verdict=verdict)  # type: ignore[arg-type]
+    return Segment(index=0, alignment="1-1", source_start=0, source_end=len(source), source=source, translation_start=0,
+                   translation_end=1, translation="x", flags=flags or [], score=score, verdict=verdict)  # type: ignore[arg-type]
 
 
 def test_likelihood_points() -> None:
