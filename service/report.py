@@ -29,6 +29,11 @@ class Flag(BaseModel):
     translation_text: str | None = None
     message: str
     suggestion: str | None = None
+    concept: str | None = Field(default=None, description="Glossary concept id, for terminology flags.")
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0, description="How sure the rule is, 0-1.")
+    back_translation_has_term: bool | None = Field(
+        default=None, description="Whether the back-translation still holds the French term (when one was made)."
+    )
 
 
 class MetricScores(BaseModel):

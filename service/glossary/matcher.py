@@ -1,0 +1,110 @@
+"""A phrase index over tokens: all glossary phrases found in a text in one pass.
+
+Phrases are stored in a trie whose edges are match keys (see `normalize`). A phrase word with
+several keys (surface and lemma) is stored under each, so a text word matches when any of its
+keys meets any of the phrase word's keys. Looking up a text walks the trie from every token:
+the cost grows with the text length and the phrase depth, not with the number of phrases, and
+no user-supplied string is ever turned into a regular expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Generic, TypeVar
+
+from service.glossary.normalize import Token
+
+T = TypeVar("T")
+
+
+@dataclass(eq=False)  # nodes compare by identity
+class _Node(Generic[T]):
+    children: dict[str, _Node[T]] = field(default_factory=dict)
+    payloads: list[T] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Match(Generic[T]):
+    """Tokens `first`..`last` (inclusive) of the text form a phrase carrying `payloads`."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    payloads: tuple[T, ...]
+
+
+class PhraseIndex(Generic[T]):
+    """Maps token-key sequences to payloads (e.g. concept ids)."""
+
+    def __init__(self) -> None:
+        self._root: _Node[T] = _Node()
+        self.size = 0
+
+    def add(self, words: Sequence[frozenset[str]], payload: T) -> None:
+        """Register a phrase given as the key sets of its words."""
+        if not words:
+            return
+        for path in product(*(sorted(keys) for keys in words)):
+            node = self._root
+            for key in path:
+                node = node.children.setdefault(key, _Node())
+            if payload not in node.payloads:
+                node.payloads.append(payload)
+        self.size += 1
+
+    def _ends(self, tokens: Sequence[Token], first: int) -> dict[int, list[T]]:
+        """Every phrase starting at token `first`: last token index -> payloads."""
+        found: dict[int, list[T]] = {}
+        frontier = [self._root]
+        index = first
+        while frontier and index < len(tokens):
+            nxt: list[_Node[T]] = []
+            for node in frontier:
+                for key in tokens[index].keys:
+                    child = node.children.get(key)
+                    if child is not None and child not in nxt:
+                        nxt.append(child)
+            for node in nxt:
+                if node.payloads:
+                    found.setdefault(index, [])
+                    found[index].extend(p for p in node.payloads if p not in found[index])
+            frontier = nxt
+            index += 1
+        return found
+
+    def find_all(self, tokens: Sequence[Token]) -> list[Match[T]]:
+        """Every phrase occurrence, overlapping ones included, in text order."""
+        matches = []
+        for first in range(len(tokens)):
+            for last, payloads in sorted(self._ends(tokens, first).items()):
+                matches.append(Match(first, last, tokens[first].start, tokens[last].end, tuple(payloads)))
+        return matches
+
+    def find_longest(
+        self, tokens: Sequence[Token], accept: Iterable[T] | None = None
+    ) -> list[Match[T]]:
+        """Non-overlapping occurrences, left to right, the longest at each position.
+
+        With `accept`, only those payloads count (a phrase whose payloads are all rejected does
+        not block a shorter accepted one).
+        """
+        allowed = None if accept is None else set(accept)
+        matches: list[Match[T]] = []
+        first = 0
+        while first < len(tokens):
+            ends = self._ends(tokens, first)
+            best = None
+            for last in sorted(ends, reverse=True):
+                payloads = tuple(p for p in ends[last] if allowed is None or p in allowed)
+                if payloads:
+                    best = Match(first, last, tokens[first].start, tokens[last].end, payloads)
+                    break
+            if best is None:
+                first += 1
+            else:
+                matches.append(best)
+                first = best.last + 1
+        return matches
