@@ -1,51 +1,33 @@
-"""The `contresens` command line: parses arguments and calls the engine, nothing more.
+"""The `contresens` command line: parses arguments and calls the command modules, nothing more.
 
-Exit codes: 0 success, 2 usage or input error (bad file, missing model).
+Exit codes: 0 success, 2 usage or input error (bad file, bad termbase, missing model, bad setting).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
+from eval.inputs import InputError
 from service import __version__
-from service.config import Settings
+from service.glossary.errors import GlossaryFormatError
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
-class InputError(Exception):
-    """A user-supplied file cannot be used; the message names the file and the reason."""
+def _add_glossary_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--glossary", action="append", metavar="FILE",
+                        help="user termbase (CSV, TSV or TBX) laid over the built-in one; repeatable")
+    parser.add_argument("--no-builtin-glossary", dest="builtin_glossary", action="store_false", default=None,
+                        help="do not use the shipped fr->en termbase")
 
 
-def read_text(path: str, what: str) -> str:
-    """Read a UTF-8 text file, or raise InputError naming the file, its role and the problem."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{what} file {path}: {exc.strerror or exc}") from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problem = f"not valid UTF-8 ({exc.reason} at byte {exc.start})"
-        raise InputError(f"{what} file {path}, line {line}: {problem}") from exc
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="contresens", description="Check machine translations of French news into English."
-    )
-    parser.add_argument("--version", action="version", version=f"contresens {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = commands.add_parser(
-        "check", help="check one translated document", description="Check one translated document."
-    )
+def _add_check(commands: argparse._SubParsersAction) -> None:
+    check = commands.add_parser("check", help="check one translated document", description="Check one translated "
+                                "document with the models, the glossary and the alignment.")
     check.add_argument("--source", required=True, metavar="FILE", help="source text (French by default)")
     check.add_argument("--translation", required=True, metavar="FILE", help="machine translation to check")
     check.add_argument("--reference", metavar="FILE", help="optional human reference translation")
@@ -57,43 +39,60 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--beam-size", type=int, metavar="N", help="beam size for translations (default 4)")
     check.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default auto)")
     check.add_argument("--offline", action="store_true", default=None, help="never contact the model hub")
+    _add_glossary_options(check)
+
+
+def _add_terms(commands: argparse._SubParsersAction) -> None:
+    terms = commands.add_parser("terms", help="glossary checks of a TSV file, JSON Lines out (no model)",
+                                description="Check legal and agency terms of each row of a TSV file (header "
+                                "row with id, source, translation) and write one JSON line per row.")
+    terms.add_argument("input", metavar="INPUT.tsv")
+    _add_glossary_options(terms)
+
+
+def _add_glossary(commands: argparse._SubParsersAction) -> None:
+    glossary = commands.add_parser("glossary", help="browse, export and validate termbases",
+                                   description="Browse, export and validate termbases.")
+    actions = glossary.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="one line per concept")
+    listing.add_argument("--domain", help="only this domain (court, prosecution, procedure, police, agency, ...)")
+    show = actions.add_parser("show", help="every field of one concept")
+    show.add_argument("concept", metavar="ID")
+    export = actions.add_parser("export", help="write the glossary in use as TBX-Basic, CSV or TSV")
+    export.add_argument("--format", choices=["tbx", "csv"], default="tbx")
+    export.add_argument("--output", "-o", metavar="FILE", help="file to write (TBX: default standard output)")
+    for sub in (listing, show, export):
+        _add_glossary_options(sub)
+    validate = actions.add_parser("validate", help="check termbase files and report the first problem of each")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="contresens", description="Check machine translations of French news into English."
+    )
+    parser.add_argument("--version", action="version", version=f"contresens {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_check(commands)
+    _add_terms(commands)
+    _add_glossary(commands)
     return parser
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Environment settings with the command-line options that were given on top."""
-    overrides = {
-        key: value
-        for key in ("forward_model", "backward_model", "source_lang", "target_lang", "beam_size", "device", "offline")
-        if (value := getattr(args, key, None)) is not None
-    }
-    return Settings(**overrides)
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function behind a subcommand, imported on use so `--help` stays fast."""
+    if name == "check":
+        from eval.run_check import run_check
 
+        return run_check
+    if name == "terms":
+        from eval.run_terms import run_terms
 
-def _quiet_model_loading() -> None:
-    """Keep transformers' weight-loading progress bars off the terminal (the report is the output)."""
-    from transformers.utils import logging as hf_logging
+        return run_terms
+    from eval.run_glossary import run_glossary
 
-    hf_logging.disable_progress_bar()
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    """`contresens check`: score one document and print the report."""
-    from eval.text_report import render_text
-    from service.checker import Checker
-
-    source = read_text(args.source, "source")
-    translation = read_text(args.translation, "translation")
-    reference = read_text(args.reference, "reference") if args.reference else None
-    settings = settings_from_args(args)
-    _quiet_model_loading()
-    checker = Checker.from_settings(settings)
-    report = checker.check(source=source, translation=translation, reference=reference)
-    sys.stdout.write(report.model_dump_json(indent=2) + "\n" if args.json else render_text(report))
-    return EXIT_OK
-
-
-COMMANDS = {"check": cmd_check}
+    return run_glossary
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,8 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits on --help and on usage errors
         return int(exc.code or 0)
     try:
-        return COMMANDS[args.command](args)
-    except (InputError, ModelUnavailableError) as exc:
+        return _command(args.command)(args)
+    except (InputError, ModelUnavailableError, GlossaryFormatError) as exc:
         print(f"contresens: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ValidationError as exc:

@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.config import Settings
+from service.glossary.concept import Glossary
+from service.glossary.detector import TermDetector
+from service.glossary.loading import glossary_for
 from service.report import Flag, Report, Segment, Signals
 from service.scoring import document_score, document_verdict, segment_score, segment_verdict
 from service.segment import Link, Sentence, align, split_sentences
@@ -49,22 +52,29 @@ def _gap_position(sentences: Sequence[Sentence], links: Sequence[Link], k: int, 
 class Checker:
     """Scores translations with a forward (source->target) and a backward (target->source) model."""
 
-    def __init__(self, *, forward: Translator, backward: Translator, settings: Settings) -> None:
+    def __init__(
+        self, *, forward: Translator, backward: Translator, settings: Settings, glossary: Glossary | None = None
+    ) -> None:
         self.forward = forward
         self.backward = backward
         self.settings = settings
+        self.terms = TermDetector(glossary, source_lang=settings.source_lang, target_lang=settings.target_lang) \
+            if glossary is not None and len(glossary) else None
         self.signature = build_signature(
             settings=settings,
             forward=forward.describe(),
             backward=backward.describe(),
             device=forward.device,
             dtype=forward.dtype,
+            glossary_checksum=self.terms.glossary.checksum if self.terms else None,
         )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Checker:
-        """Load both models named by `settings`; a missing model raises `ModelUnavailableError`
-        saying which one, and which flag or environment variable points to a local copy."""
+        """Load the glossary and both models named by `settings`; a missing model raises
+        `ModelUnavailableError` saying which one, and which flag or environment variable points to
+        a local copy. The glossary is read first, so a bad termbase fails before minutes of loading."""
+        glossary = glossary_for(settings)
         models = []
         for role, name, flag, env in (
             ("forward", settings.forward_model_name, "--forward-model", "CONTRESENS_FORWARD_MODEL"),
@@ -84,7 +94,7 @@ class Checker:
                     f"`{flag} DIR` or set {env}=DIR."
                 )
                 raise exc.with_role(f"{role} ({src}->{tgt})", hint) from exc
-        return cls(forward=models[0], backward=models[1], settings=settings)
+        return cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
 
     def _units(self, source: str, translation: str, reference: str | None) -> list[_Unit]:
         """Split and align the texts; attach to each unit the reference sentences aligned to its source."""
@@ -134,7 +144,7 @@ class Checker:
         segments: list[Segment] = []
         for index, unit in enumerate(units):
             (sa, sb), (ma, mb) = unit.source_span, unit.mt_span
-            src_text, translation_text = source[sa:sb], translation[ma:mb]
+            src_text, mt_text = source[sa:sb], translation[ma:mb]
             flags: list[Flag] = []
             signals = None
             spans = []
@@ -150,7 +160,7 @@ class Checker:
             elif k is None:
                 flags.append(
                     Flag(type="addition", rule="unaligned-translation-sentence", severity="major", segment=index,
-                         translation_start=ma, translation_end=mb, translation_text=translation_text,
+                         translation_start=ma, translation_end=mb, translation_text=mt_text,
                          message="This sentence of the translation has no counterpart in the source: it was added.",
                          suggestion="Remove the sentence or check that the source is complete.")
                 )
@@ -158,17 +168,20 @@ class Checker:
                 bt, pr = back[k], pseudo[k]
                 signals = Signals(
                     roundtrip=roundtrip(source=src_text, back_translation=bt),
-                    pseudo_reference_chrf=pseudo_reference_chrf(translation=translation_text, pseudo_reference=pr),
+                    pseudo_reference_chrf=pseudo_reference_chrf(translation=mt_text, pseudo_reference=pr),
                     forward_logprob=forward_scores[k].mean_logprob,
                     backward_logprob=backward_scores[k].mean_logprob,
-                    reference=sentence_metrics(translation_text, unit.reference) if unit.reference else None,
+                    reference=sentence_metrics(mt_text, unit.reference) if unit.reference else None,
                 )
                 spans = suspicious_spans(forward_scores[k], threshold=s.low_prob_threshold, offset=ma)
+                if self.terms is not None:
+                    flags += self.terms.check(source=src_text, translation=mt_text, back_translation=bt,
+                                              source_offset=sa, translation_offset=ma, segment=index)
             score = segment_score(signals, flags)
             segments.append(
                 Segment(
                     index=index, alignment=unit.link.kind, source_start=sa, source_end=sb, source=src_text,
-                    translation_start=ma, translation_end=mb, translation=translation_text, reference=unit.reference,
+                    translation_start=ma, translation_end=mb, translation=mt_text, reference=unit.reference,
                     back_translation=bt, pseudo_reference=pr, signals=signals, suspicious_spans=spans,
                     flags=flags, score=score,
                     verdict=segment_verdict(score, flags, pass_score=s.pass_score, fail_score=s.fail_score),

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     low_prob_threshold: float = Field(
         default=0.05, gt=0.0, lt=1.0, description="Tokens of the translation below this probability are suspicious."
     )
+    glossary: list[str] = Field(
+        default_factory=list, description="User termbases (CSV, TSV or TBX) laid over the built-in one, in order."
+    )
+    builtin_glossary: bool = Field(default=True, description="Use the shipped fr->en justice and police termbase.")
     pass_score: float = Field(default=70.0, ge=0.0, le=100.0, description="Segments at or above this score pass.")
     fail_score: float = Field(default=40.0, ge=0.0, le=100.0, description="Segments below this score fail.")
 

@@ -196,9 +196,8 @@ class TermDetector:
         preferred = concept.approved[0]
         if occurrence.keep:
             keep_text = occurrence.text
-            suggestion = f"keep {keep_text!r} as is" + (
-                f" (e.g. '{preferred} ({keep_text})')" if fold(preferred) != fold(keep_text) else ""
-            )
+            expansion = next((a for a in concept.approved if fold(a) != fold(keep_text)), None)
+            suggestion = f"keep {keep_text!r} as is" + (f" (e.g. '{expansion} ({keep_text})')" if expansion else "")
             altered = self._altered(keep_text, tokens, translation, covered)
             if altered is not None:
                 return "acronym-altered", _at_least(concept.severity, "major"), altered, suggestion

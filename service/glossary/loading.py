@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from service.config import Settings
 from service.glossary.concept import Concept, Glossary
 from service.glossary.csv_format import read_csv
 from service.glossary.errors import GlossaryFormatError
@@ -55,3 +56,9 @@ def load_glossary(user_files: Sequence[str | Path] = (), *, builtin: bool = True
     for path in user_files:
         glossary = glossary.merged_with(Glossary(read_concepts(path), name=Path(path).name))
     return glossary
+
+
+def glossary_for(settings: Settings) -> Glossary:
+    """The glossary a run uses: the built-in one for fr->en (unless switched off) and the user files."""
+    builtin = settings.builtin_glossary and (settings.source_lang, settings.target_lang) == ("fr", "en")
+    return load_glossary(settings.glossary, builtin=builtin)

@@ -49,20 +49,28 @@ def _is_acronym(word: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def word_keys(word: str, lang: str) -> frozenset[str]:
-    """Match keys of one word (cached: news text repeats words)."""
-    if _is_acronym(word):
-        return frozenset({"=" + word})
+def word_keys(word: str, lang: str, *, term: bool = False) -> frozenset[str]:
+    """Match keys of one word (cached: news text repeats words).
+
+    A glossary word in capitals keeps only its exact key; a text word in capitals gets the exact
+    key and the ordinary ones, so "ONAF" in text finds the acronym and "MISES EN EXAMEN" in a
+    headline still finds "mise en examen".
+    """
+    exact = frozenset({"=" + word}) if _is_acronym(word) else frozenset()
+    if exact and term:
+        return exact
     lower = word.casefold()
     try:
         lemma = lemmatize(lower, lang=lang)
     except ValueError:  # a language simplemma lacks: surface form only
         lemma = lower
-    return frozenset({fold(lower), fold(lemma)})
+    return exact | {fold(lower), fold(lemma)}
 
 
-def tokenize(text: str, lang: str) -> list[Token]:
-    """Words of `text` with their spans and keys (hyphens, punctuation and spaces separate words)."""
+def tokenize(text: str, lang: str, *, term: bool = False) -> list[Token]:
+    """Words of `text` with their spans and keys (hyphens, punctuation and spaces separate words).
+
+    `term=True` tokenizes a glossary phrase (capitals then mean an acronym, matched exactly)."""
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         word = match.group()
@@ -72,15 +80,15 @@ def tokenize(text: str, lang: str) -> list[Token]:
                 tokens.append(Token(match.start(), match.end(), frozenset({_ELIDED[bare.casefold()]})))
                 continue
             if lang == "en":  # the possessive 's (and the bare ') carry no meaning for matching
-                tokens.append(Token(match.start(), match.end() - 1, word_keys(bare, lang)))
+                tokens.append(Token(match.start(), match.end() - 1, word_keys(bare, lang, term=term)))
                 continue
             word = bare
         if lang == "en" and word.casefold() == "s" and match.start() > 0 and text[match.start() - 1] in _APOSTROPHES:
             continue
-        tokens.append(Token(match.start(), match.start() + len(word), word_keys(word, lang)))
+        tokens.append(Token(match.start(), match.start() + len(word), word_keys(word, lang, term=term)))
     return tokens
 
 
 def phrase_keys(phrase: str, lang: str) -> list[frozenset[str]]:
     """Key sets of the words of a glossary phrase, tokenized exactly as running text is."""
-    return [token.keys for token in tokenize(phrase, lang)]
+    return [token.keys for token in tokenize(phrase, lang, term=True)]

@@ -1,0 +1,16 @@
+"""From command-line options to `Settings`: the options given override the environment."""
+
+from __future__ import annotations
+
+import argparse
+
+from service.config import Settings
+
+OPTION_FIELDS = ("forward_model", "backward_model", "source_lang", "target_lang", "beam_size", "device", "offline",
+                 "glossary", "builtin_glossary")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Environment settings with the command-line options that were given on top."""
+    overrides = {key: value for key in OPTION_FIELDS if (value := getattr(args, key, None)) is not None}
+    return Settings(**overrides)

@@ -1,0 +1,127 @@
+"""Term-error detection: exact flags for every rule on a small test termbase."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.glossary.concept import Glossary
+from service.glossary.csv_format import read_csv
+from service.glossary.detector import TermDetector
+from tests.conftest import ROOT
+
+MINI = ROOT / "tests" / "data" / "glossary" / "mini.csv"
+
+
+@pytest.fixture(scope="module")
+def detector() -> TermDetector:
+    return TermDetector(Glossary(read_csv(MINI)))
+
+
+def rules(detector: TermDetector, source: str, translation: str) -> list[tuple[str, str, str]]:
+    return [(f.rule, f.concept or "", f.severity) for f in detector.check(source=source, translation=translation)]
+
+
+def test_forbidden_rendering_is_critical_with_both_spans(detector: TermDetector) -> None:
+    source, mt = "Le parquet de Paris a ouvert une enquête.", "The Paris floor opened an investigation."
+    [flag] = detector.check(source=source, translation=mt)
+    assert (flag.rule, flag.severity, flag.concept, flag.type) == ("forbidden-rendering", "critical", "parquet",
+                                                                  "terminology")
+    assert (flag.source_start, flag.source_end, flag.source_text) == (3, 10, "parquet")
+    assert (flag.translation_start, flag.translation_end, flag.translation_text) == (10, 15, "floor")
+    assert flag.suggestion == "prosecutor's office"
+    assert flag.confidence == 0.9 and flag.back_translation_has_term is None
+
+
+def test_approved_rendering_in_any_inflection_passes(detector: TermDetector) -> None:
+    assert rules(detector, "Le parquet de Paris a ouvert une enquête.", "Paris prosecutors opened an inquiry.") == []
+    assert rules(detector, "Le parquet a fait appel.", "The prosecutors' office appealed.") == []
+    assert rules(detector, "Ils ont été placés en garde à vue.", "They were held in police custody.") == []
+
+
+def test_missing_approved_rendering_takes_the_concept_severity(detector: TermDetector) -> None:
+    assert rules(detector, "Il a été mis en examen jeudi.", "He was questioned on Thursday.") == [
+        ("missing-approved-rendering", "mise-en-examen", "critical")
+    ]
+    [flag] = detector.check(source="Il est en garde à vue.", translation="He is being held.")
+    assert flag.rule == "missing-approved-rendering" and flag.severity == "major"
+    assert flag.translation_start is None and flag.suggestion == "police custody"
+
+
+def test_inflection_elision_case_accents_and_apostrophes(detector: TermDetector) -> None:
+    source = "Les deux femmes ont été MISES EN EXAMEN par les Juges d’Instruction de l'ONAF."
+    flags = detector.check(source=source, translation="The two women were examined by the judges of the ONAF.")
+    found = {(f.concept, f.source_text) for f in flags}
+    assert found == {("mise-en-examen", "MISES EN EXAMEN"), ("juge-d-instruction", "Juges d’Instruction")}
+    assert rules(detector, "Une plainte du ministere public.", "A complaint by the floor.") == [
+        ("forbidden-rendering", "parquet", "critical")
+    ]
+
+
+def test_longest_match_wins(detector: TermDetector) -> None:
+    flags = detector.check(source="Le parquet national financier enquête.", translation="The national financial floor "
+                           "is investigating.")
+    assert [(f.concept, f.source_text, f.translation_text) for f in flags] == [
+        ("parquet-national-financier", "parquet national financier", "national financial floor")
+    ]
+
+
+def test_acronym_altered(detector: TermDetector) -> None:
+    [flag] = detector.check(source="Le dossier a été confié à la Junalco.", translation="The case went to the Junta.")
+    assert (flag.rule, flag.severity, flag.translation_text) == ("acronym-altered", "major", "Junta")
+    assert flag.suggestion == "keep 'Junalco' as is (e.g. 'national organised crime court (Junalco)')"
+
+
+def test_do_not_translate_expanded_without_acronym(detector: TermDetector) -> None:
+    source = "Une opération de l'Office national antifraude (ONAF)."
+    assert rules(detector, source, "An operation by the National Anti-Fraud Office (ONAF).") == []
+    [flag] = detector.check(source=source, translation="An operation by the National Anti-Fraud Office.")
+    assert (flag.rule, flag.source_text, flag.translation_text) == (
+        "do-not-translate-violated", "ONAF", "National Anti-Fraud Office")
+    assert flag.suggestion == "keep 'ONAF' as is (e.g. 'National Anti-Fraud Office (ONAF)')"
+
+
+def test_acronyms_match_only_in_capitals(detector: TermDetector) -> None:
+    assert rules(detector, "Onaf est un prénom rare.", "Onaf is a rare first name.") == []
+
+
+def test_context_exclude_positive_and_negative(detector: TermDetector) -> None:
+    # "parquet" with a flooring word is a floor: no concept, no flag
+    assert rules(detector, "Un parquet en chêne massif a été posé.", "A solid oak floor was laid.") == []
+    # without one, the legal sense applies
+    assert rules(detector, "Le parquet a été saisi.", "The floor was seized.") == [
+        ("forbidden-rendering", "parquet", "critical")
+    ]
+
+
+def test_context_require_positive_and_negative(detector: TermDetector) -> None:
+    assert rules(detector, "Suivez les instructions du fabricant.", "Follow the manufacturer's instructions.") == []
+    assert rules(detector, "Le dossier est à l'instruction.", "The file is under instruction.") == [
+        ("forbidden-rendering", "instruction", "critical")
+    ]
+
+
+def test_each_occurrence_needs_its_own_rendering(detector: TermDetector) -> None:
+    source = "Le parquet de Lyon et le parquet de Paris se sont saisis."
+    assert rules(detector, source, "The Lyon and Paris prosecutors' offices took up the case.") == [
+        ("missing-approved-rendering", "parquet", "major")
+    ]
+    flags = detector.check(source=source, translation="The Lyon prosecutors and the Paris floor took up the case.")
+    assert [(f.rule, f.source_start) for f in flags] == [("forbidden-rendering", source.rindex("parquet"))]
+
+
+def test_back_translation_sets_confidence(detector: TermDetector) -> None:
+    source, mt = "Le parquet a fait appel.", "The floor appealed."
+    [lost] = detector.check(source=source, translation=mt, back_translation="Le sol a fait appel.")
+    [kept] = detector.check(source=source, translation=mt, back_translation="Le parquet a fait appel.")
+    assert lost.back_translation_has_term is False and lost.confidence == 0.95
+    assert kept.back_translation_has_term is True and kept.confidence == 0.45
+
+
+def test_offsets_shift_into_the_document(detector: TermDetector) -> None:
+    [flag] = detector.check(source="Le parquet.", translation="The floor.", source_offset=100, translation_offset=50,
+                            segment=3)
+    assert (flag.source_start, flag.translation_start, flag.segment) == (103, 54, 3)
+
+
+def test_no_terms_no_flags(detector: TermDetector) -> None:
+    assert detector.check(source="Il fait beau à Paris.", translation="The weather is fine in Paris.") == []
