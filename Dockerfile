@@ -5,7 +5,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     CONTRESENS_FORWARD_MODEL=/models/opus-mt-fr-en \
     CONTRESENS_BACKWARD_MODEL=/models/opus-mt-en-fr \
-    HF_HUB_OFFLINE=1
+    HF_HUB_OFFLINE=1 \
+    CONTRESENS_GLOSSARY_DIR=/app/corpora/glossary
 
 WORKDIR /app
 # CPU torch first, in its own cached layer.

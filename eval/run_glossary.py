@@ -70,8 +70,9 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
-def run_glossary(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_glossary(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Dispatch the glossary subcommand."""
+    out = out or sys.stdout
     if args.action == "validate":
         return _validate(args, out)
     glossary = glossary_for(settings_from_args(args))

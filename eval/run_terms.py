@@ -16,8 +16,9 @@ TERM_FIELDS = ("rule", "severity", "concept", "source_text", "source_start", "so
                "translation_start", "translation_end", "suggestion", "message", "confidence")
 
 
-def run_terms(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_terms(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """One JSON line per input row: its id and its term flags, written as each row is checked."""
+    out = out or sys.stdout
     settings = settings_from_args(args)
     detector = TermDetector(glossary_for(settings))
     for unit in read_tsv_units(args.input):

@@ -13,12 +13,12 @@ from service.glossary.csv_format import read_csv
 from service.glossary.errors import GlossaryFormatError
 from service.glossary.tbx_format import read_tbx
 
-BUILTIN_ENV = "CONTRESENS_BUILTIN_GLOSSARY"
+BUILTIN_ENV = "CONTRESENS_GLOSSARY_DIR"
 READERS = {".csv": read_csv, ".tsv": read_csv, ".tbx": read_tbx, ".xml": read_tbx}
 
 
 def builtin_dir() -> Path:
-    """The built-in termbase folder: `$CONTRESENS_BUILTIN_GLOSSARY`, else `corpora/glossary` of this checkout."""
+    """The built-in termbase folder: `$CONTRESENS_GLOSSARY_DIR`, else `corpora/glossary` of this checkout."""
     override = os.environ.get(BUILTIN_ENV)
     if override:
         return Path(override)

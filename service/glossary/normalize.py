@@ -60,6 +60,8 @@ def word_keys(word: str, lang: str, *, term: bool = False) -> frozenset[str]:
     if exact and term:
         return exact
     lower = word.casefold()
+    if len(lower) == 1:  # a lone letter ("fiche S", "M.") is itself, never a lemma ("s" -> "avoir")
+        return exact | {fold(lower)}
     try:
         lemma = lemmatize(lower, lang=lang)
     except ValueError:  # a language simplemma lacks: surface form only
