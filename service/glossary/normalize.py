@@ -66,7 +66,10 @@ def word_keys(word: str, lang: str, *, term: bool = False) -> frozenset[str]:
         lemma = lemmatize(lower, lang=lang)
     except ValueError:  # a language simplemma lacks: surface form only
         lemma = lower
-    return exact | {fold(lower), fold(lemma)}
+    keys = {fold(lower), fold(lemma)}
+    if lang == "fr" and lower.endswith("eure"):  # feminised titles: la Défenseure, la procureure
+        keys.add(fold(lower[:-1]))
+    return exact | keys
 
 
 def tokenize(text: str, lang: str, *, term: bool = False) -> list[Token]:

@@ -137,3 +137,25 @@ def test_missing_model_error_names_role_flag_and_variable(tmp_path: Path, tiny_m
     message = str(info.value)
     assert "backward (en->fr)" in message and "--backward-model" in message
     assert "CONTRESENS_BACKWARD_MODEL" in message and "no such directory" in message
+
+
+def test_glossary_flags_enter_the_report(checker: Checker, sample: dict[str, str]) -> None:
+    report = checker.check(source=sample["fr"], translation=sample["mt.en"])
+    terms = {(f.rule, f.concept): f for f in report.flags if f.type == "terminology"}
+    floor = terms[("forbidden-rendering", "parquet")]
+    assert floor.severity == "critical" and floor.translation_text == "floor"
+    assert sample["fr"][floor.source_start : floor.source_end] == floor.source_text
+    assert sample["mt.en"][floor.translation_start : floor.translation_end] == "floor"
+    assert floor.back_translation_has_term is not None  # the back-translation was consulted
+    assert ("forbidden-rendering", "garde-a-vue") in terms
+    segment = report.segments[floor.segment]
+    assert segment.verdict == "fail" and report.verdict == "fail"
+
+
+def test_signature_carries_the_glossary_checksum(checker: Checker, tiny_models: dict[str, Path]) -> None:
+    from service.glossary.loading import glossary_for
+
+    assert f"|glossary:{glossary_for(checker.settings).checksum}|" in checker.signature
+    bare = Checker(forward=checker.forward, backward=checker.backward,
+                   settings=_settings(tiny_models, builtin_glossary=False))
+    assert "|glossary:none|" in bare.signature

@@ -168,3 +168,13 @@ def test_tbx_export_is_valid_input_for_the_loader(tmp_path: Path) -> None:
     data = to_tbx(read_csv(MINI))
     (tmp_path / "x.xml").write_bytes(data)
     assert read_concepts(tmp_path / "x.xml") == read_csv(MINI)
+
+
+def test_builtin_termbase_round_trips_through_tbx(tmp_path: Path) -> None:
+    from service.glossary.loading import load_builtin
+
+    builtin = list(load_builtin())
+    write_tbx(builtin, tmp_path / "builtin.tbx")
+    again = read_tbx(tmp_path / "builtin.tbx")
+    assert again == builtin
+    assert Glossary(again).checksum == Glossary(builtin).checksum
