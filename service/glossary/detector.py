@@ -68,6 +68,20 @@ def _at_least(severity: Severity, floor: Severity) -> Severity:
     return severity if _RANK[severity] >= _RANK[floor] else floor
 
 
+def _settle(
+    approved: list[Match[_Rendering]], forbidden: list[Match[_Rendering]]
+) -> tuple[list[Match[_Rendering]], list[Match[_Rendering]]]:
+    """Resolve overlaps: a longer forbidden phrase beats the approved word inside it ("custody
+    watch" is not "custody"); otherwise an approved rendering beats a forbidden one it overlaps."""
+
+    def inside(a: Match[_Rendering], f: Match[_Rendering]) -> bool:
+        return f.first <= a.first and a.last <= f.last and f.last - f.first > a.last - a.first
+
+    kept = [a for a in approved if not any(inside(a, f) for f in forbidden)]
+    wrong = [f for f in forbidden if all(f.last < a.first or f.first > a.last for a in kept)]
+    return kept, wrong
+
+
 class TermDetector:
     """Finds glossary terms in French and checks their English renderings; built once per glossary."""
 
@@ -160,12 +174,9 @@ class TermDetector:
         flags: list[Flag] = []
         for concept_id, occs in by_concept.items():
             concept = self.glossary.get(concept_id)
-            approved = found.get((concept_id, "approved"), [])
+            approved, forbidden = _settle(found.get((concept_id, "approved"), []),
+                                          found.get((concept_id, "forbidden"), []))
             keep = found.get((concept_id, "keep"), [])
-            forbidden = [
-                f for f in found.get((concept_id, "forbidden"), [])
-                if all(f.last < a.first or f.first > a.last for a in approved)
-            ]
             keep_occs = [o for o in occs if o.keep]
             other_occs = [o for o in occs if not o.keep]
             spare_approved = len(approved) - min(len(keep_occs), len(keep))

@@ -125,3 +125,14 @@ def test_offsets_shift_into_the_document(detector: TermDetector) -> None:
 
 def test_no_terms_no_flags(detector: TermDetector) -> None:
     assert detector.check(source="Il fait beau à Paris.", translation="The weather is fine in Paris.") == []
+
+
+def test_a_longer_forbidden_phrase_beats_the_approved_word_inside_it() -> None:
+    from service.glossary.concept import Concept
+
+    concept = Concept(id="gav", french=["garde à vue"], approved=["custody", "police custody"],
+                      forbidden=["custody watch"])
+    detector = TermDetector(Glossary([concept]))
+    [flag] = detector.check(source="Il est en garde à vue.", translation="He is on custody watch.")
+    assert (flag.rule, flag.translation_text) == ("forbidden-rendering", "custody watch")
+    assert detector.check(source="Il est en garde à vue.", translation="He is in police custody.") == []
