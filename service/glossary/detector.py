@@ -35,6 +35,7 @@ BASE_CONFIDENCE = {
 }
 _RANK = {"minor": 0, "major": 1, "critical": 2}
 _ALTERED_RATIO = 0.6
+APPROVED_GAP = 2  # words allowed between the words of an approved rendering ("brought on Friday before")
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ class TermDetector:
         self.source_lang, self.target_lang = source_lang, target_lang
         self._terms: PhraseIndex[str] = PhraseIndex()
         self._context: PhraseIndex[tuple[str, str]] = PhraseIndex()
-        self._english: PhraseIndex[_Rendering] = PhraseIndex()
+        self._english: PhraseIndex[_Rendering] = PhraseIndex()  # forbidden and kept names: exact phrases
+        self._approved: PhraseIndex[_Rendering] = PhraseIndex()  # approved: small gaps allowed
         self._keep: dict[str, set[str]] = {}
         self._requires: set[str] = set()
         for concept in glossary:
@@ -104,8 +106,9 @@ class TermDetector:
                 self._requires.add(concept.id)
             for kind, renderings in (("approved", concept.approved), ("forbidden", concept.forbidden),
                                      ("keep", _keep_forms(concept))):
+                index = self._approved if kind == "approved" else self._english
                 for text in renderings:
-                    self._english.add(phrase_keys(text, target_lang), _Rendering(concept.id, kind, text))
+                    index.add(phrase_keys(text, target_lang), _Rendering(concept.id, kind, text))
             self._keep[concept.id] = {fold(f) for f in _keep_forms(concept)}
 
     # -- French side -----------------------------------------------------------------------
@@ -136,7 +139,8 @@ class TermDetector:
     def _renderings(self, tokens: list[Token]) -> dict[tuple[str, str], list[Match[_Rendering]]]:
         """Non-overlapping renderings in the translation per (concept, kind), longest first."""
         per: dict[tuple[str, str], list[Match[_Rendering]]] = defaultdict(list)
-        for match in self._english.find_all(tokens):
+        matches = self._english.find_all(tokens) + self._approved.find_all(tokens, max_gap=APPROVED_GAP)
+        for match in matches:
             for rendering in match.payloads:
                 per[(rendering.concept, rendering.kind)].append(match)
         chosen: dict[tuple[str, str], list[Match[_Rendering]]] = {}

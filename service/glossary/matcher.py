@@ -55,31 +55,37 @@ class PhraseIndex(Generic[T]):
                 node.payloads.append(payload)
         self.size += 1
 
-    def _ends(self, tokens: Sequence[Token], first: int) -> dict[int, list[T]]:
-        """Every phrase starting at token `first`: last token index -> payloads."""
+    def _ends(self, tokens: Sequence[Token], first: int, max_gap: int = 0) -> dict[int, list[T]]:
+        """Every phrase starting at token `first`: last token index -> payloads.
+
+        With `max_gap`, up to that many text words may stand between two phrase words
+        ("brought on Friday before the judge" holds "brought before judge").
+        """
         found: dict[int, list[T]] = {}
-        frontier = [self._root]
-        index = first
-        while frontier and index < len(tokens):
-            nxt: list[_Node[T]] = []
-            for node in frontier:
-                for key in tokens[index].keys:
-                    child = node.children.get(key)
-                    if child is not None and child not in nxt:
-                        nxt.append(child)
-            for node in nxt:
-                if node.payloads:
-                    found.setdefault(index, [])
-                    found[index].extend(p for p in node.payloads if p not in found[index])
+        frontier: list[tuple[_Node[T], int]] = [(self._root, first - 1)]
+        seen: set[tuple[int, int]] = set()
+        while frontier:
+            nxt: list[tuple[_Node[T], int]] = []
+            for node, last in frontier:
+                reach = last + 1 if last < first else last + 1 + max_gap
+                for index in range(last + 1, min(reach, len(tokens) - 1) + 1):
+                    for key in tokens[index].keys:
+                        child = node.children.get(key)
+                        if child is None or (id(child), index) in seen:
+                            continue
+                        seen.add((id(child), index))
+                        nxt.append((child, index))
+                        if child.payloads:
+                            bucket = found.setdefault(index, [])
+                            bucket.extend(p for p in child.payloads if p not in bucket)
             frontier = nxt
-            index += 1
         return found
 
-    def find_all(self, tokens: Sequence[Token]) -> list[Match[T]]:
-        """Every phrase occurrence, overlapping ones included, in text order."""
+    def find_all(self, tokens: Sequence[Token], max_gap: int = 0) -> list[Match[T]]:
+        """Every phrase occurrence, overlapping ones included, in text order (`max_gap`: see `_ends`)."""
         matches = []
         for first in range(len(tokens)):
-            for last, payloads in sorted(self._ends(tokens, first).items()):
+            for last, payloads in sorted(self._ends(tokens, first, max_gap).items()):
                 matches.append(Match(first, last, tokens[first].start, tokens[last].end, tuple(payloads)))
         return matches
 

@@ -7,8 +7,9 @@ Two exceptions keep matches honest:
 
 - a word written in capitals (an acronym: ONAF, OLAF) has only the key "=ONAF", so it matches
   only the same capitals (not the first name Olaf);
-- French elided words (l', d', qu', ...) are keyed as their full form (le, de, que), and the
-  English possessive 's is dropped, so "prosecutors' office" ~ "prosecutor's office".
+- French elided words (l', d', qu', ...) are keyed as their full form (le, de, que); in English
+  the possessive 's and the articles are dropped, so "prosecutors' office" ~ "prosecutor's
+  office" and "before a judge" ~ "before the judge".
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _ELIDED = {
 }
 _TOKEN = re.compile(r"[^\W_]+(?:['’](?=[^\W_]))?")
 _APOSTROPHES = "'’"
+_EN_ARTICLES = {"a", "an", "the"}  # "before a judge" ~ "before the judge"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ def tokenize(text: str, lang: str, *, term: bool = False) -> list[Token]:
                 continue
             word = bare
         if lang == "en" and word.casefold() == "s" and match.start() > 0 and text[match.start() - 1] in _APOSTROPHES:
+            continue
+        if lang == "en" and word.casefold() in _EN_ARTICLES:
             continue
         tokens.append(Token(match.start(), match.start() + len(word), word_keys(word, lang, term=term)))
     return tokens

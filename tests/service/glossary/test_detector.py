@@ -136,3 +136,20 @@ def test_a_longer_forbidden_phrase_beats_the_approved_word_inside_it() -> None:
     [flag] = detector.check(source="Il est en garde à vue.", translation="He is on custody watch.")
     assert (flag.rule, flag.translation_text) == ("forbidden-rendering", "custody watch")
     assert detector.check(source="Il est en garde à vue.", translation="He is in police custody.") == []
+
+
+def test_approved_renderings_allow_small_gaps_and_any_article() -> None:
+    from service.glossary.concept import Concept
+
+    concept = Concept(id="deferer", french=["déférer"], approved=["brought before a judge"],
+                      forbidden=["deferred"])
+    detector = TermDetector(Glossary([concept]))
+    source = "Ils ont été déférés vendredi devant un juge."
+    assert detector.check(source=source, translation="They were brought on Friday before the judge.") == []
+    assert detector.check(source=source, translation="They were brought before an investigating judge.") == []
+    # three words in between is too far: not an approved rendering any more
+    [flag] = detector.check(source=source, translation="They were brought late on Friday night before a judge.")
+    assert flag.rule == "missing-approved-rendering"
+    # forbidden renderings stay exact phrases
+    [flag] = detector.check(source=source, translation="They were deferred to a judge.")
+    assert flag.rule == "forbidden-rendering"
