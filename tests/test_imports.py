@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 MODULES = ["service", "eval", "service.checker", "service.config", "service.segment", "service.signals",
-           "service.translate", "service.report", "eval.cli", "eval.text_report"]
+           "service.translate", "service.report", "eval.cli", "eval.text_report", "eval.run_terms",
+           "eval.run_glossary", "eval.terms", "eval.bench_terms", "service.glossary.detector",
+           "service.glossary.loading"]
 
 
 def test_packages_do_not_import_torch_or_transformers() -> None:
@@ -28,3 +31,17 @@ def test_service_never_imports_eval() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_terms_command_runs_without_loading_a_model(tmp_path: Path) -> None:
+    units = tmp_path / "units.tsv"
+    units.write_text("id\tsource\ttranslation\na1\tLe parquet a fait appel.\tThe floor appealed.\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from eval.cli import main\n"
+        f"status = main(['terms', {str(units)!r}])\n"
+        "print('status', status, 'torch' in sys.modules, 'transformers' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert '"rule": "forbidden-rendering"' in result.stdout
+    assert result.stderr.strip().endswith("status 0 False False")
