@@ -1,9 +1,10 @@
 """Tokens and match keys: how text is compared with glossary terms.
 
-A token matches a term word when their key sets intersect. A word's keys are its surface form
-and its simplemma lemma, both case-folded with accents removed, so inflection, case, accents
-and typographic apostrophes do not matter ("Juges d’Instruction" ~ "juge d'instruction").
-Two exceptions keep matches honest:
+A token matches a term word when their key sets intersect. A word's keys are its case-folded
+surface form and simplemma lemma (plus French plural and feminine forms), so inflection, case
+and typographic apostrophes do not matter ("Juges d’Instruction" ~ "juge d'instruction");
+accents count except on capitalised words, where writers drop them ("Etat" ~ "État").
+Two more rules keep matches honest:
 
 - a word written in capitals (an acronym: ONAF, OLAF) has only the key "=ONAF", so it matches
   only the same capitals (not the first name Olaf);
@@ -50,27 +51,49 @@ def _is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def _forms(lower: str, lang: str) -> set[str]:
+    """The word and the forms it may stand for: French plural, feminine participle, feminised title."""
+    forms = {lower}
+    if lang == "fr":
+        if len(lower) > 3 and lower[-1] in "sx":  # les arrêtés -> arrêté, jurés -> juré
+            forms.add(lower[:-1])
+        for form in list(forms):
+            if form.endswith("ée"):  # condamnée -> condamné
+                forms.add(form[:-1])
+            if form.endswith("eure"):  # la Défenseure, la procureure
+                forms.add(form[:-1])
+    return forms
+
+
+def _lemma(form: str, lang: str) -> str:
+    try:
+        return lemmatize(form, lang=lang)
+    except ValueError:  # a language simplemma lacks: the form itself
+        return form
+
+
 @lru_cache(maxsize=200_000)
 def word_keys(word: str, lang: str, *, term: bool = False) -> frozenset[str]:
     """Match keys of one word (cached: news text repeats words).
 
-    A glossary word in capitals keeps only its exact key; a text word in capitals gets the exact
-    key and the ordinary ones, so "ONAF" in text finds the acronym and "MISES EN EXAMEN" in a
-    headline still finds "mise en examen".
+    Keys are case-folded forms and their lemmas, accents kept, so "a" is not "à" and "arrête"
+    is not "arrêté". Accents are only forgiven where writers drop them: a text word starting
+    with a capital ("Etat", "ELYSEE") also has an accent-free key ("~etat") that every
+    glossary word has too. A glossary word in capitals keeps only its exact key ("=ONAF"); a
+    text word in capitals gets that and the ordinary ones, so "ONAF" finds the acronym and
+    "MISES EN EXAMEN" in a headline still finds "mise en examen".
     """
     exact = frozenset({"=" + word}) if _is_acronym(word) else frozenset()
     if exact and term:
         return exact
     lower = word.casefold()
     if len(lower) == 1:  # a lone letter ("fiche S", "M.") is itself, never a lemma ("s" -> "avoir")
-        return exact | {fold(lower)}
-    try:
-        lemma = lemmatize(lower, lang=lang)
-    except ValueError:  # a language simplemma lacks: surface form only
-        lemma = lower
-    keys = {fold(lower), fold(lemma)}
-    if lang == "fr" and lower.endswith("eure"):  # feminised titles: la Défenseure, la procureure
-        keys.add(fold(lower[:-1]))
+        return exact | {lower}
+    keys: set[str] = set()
+    for form in _forms(lower, lang):
+        keys.update((form, _lemma(form, lang)))
+    if term or word[0].isupper():
+        keys.add("~" + fold(lower))
     return exact | keys
 
 
