@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Generic, TypeVar
 
-from service.glossary.normalize import Token
+from service.glossary.normalize import Token, fold
 
 T = TypeVar("T")
 
@@ -41,12 +41,16 @@ class PhraseIndex(Generic[T]):
 
     def __init__(self) -> None:
         self._root: _Node[T] = _Node()
+        self._unaccented: dict[str, set[str]] = {}  # accent-free key -> the keys it may stand for
         self.size = 0
 
     def add(self, words: Sequence[frozenset[str]], payload: T) -> None:
         """Register a phrase given as the key sets of its words."""
         if not words:
             return
+        for keys in words:
+            for key in keys:
+                self._unaccented.setdefault(fold(key), set()).add(key)
         for path in product(*(sorted(keys) for keys in words)):
             node = self._root
             for key in path:
@@ -54,6 +58,12 @@ class PhraseIndex(Generic[T]):
             if payload not in node.payloads:
                 node.payloads.append(payload)
         self.size += 1
+
+    def _keys(self, token: Token) -> set[str] | frozenset[str]:
+        """The token's keys, plus the accented keys its accent-free ones may stand for."""
+        if not token.loose:
+            return token.keys
+        return token.keys.union(*(self._unaccented.get(k, ()) for k in token.loose))
 
     def _ends(self, tokens: Sequence[Token], first: int, max_gap: int = 0) -> dict[int, list[T]]:
         """Every phrase starting at token `first`: last token index -> payloads.
@@ -69,7 +79,7 @@ class PhraseIndex(Generic[T]):
             for node, last in frontier:
                 reach = last + 1 if last < first else last + 1 + max_gap
                 for index in range(last + 1, min(reach, len(tokens) - 1) + 1):
-                    for key in tokens[index].keys:
+                    for key in self._keys(tokens[index]):
                         child = node.children.get(key)
                         if child is None or (id(child), index) in seen:
                             continue

@@ -3,7 +3,8 @@
 A token matches a term word when their key sets intersect. A word's keys are its case-folded
 surface form and simplemma lemma (plus French plural and feminine forms), so inflection, case
 and typographic apostrophes do not matter ("Juges d’Instruction" ~ "juge d'instruction");
-accents count except on capitalised words, where writers drop them ("Etat" ~ "État").
+accents count except on capitalised words, where writers drop them ("Etat" ~ "État"; see
+`Token.loose`).
 Two more rules keep matches honest:
 
 - a word written in capitals (an acronym: ONAF, OLAF) has only the key "=ONAF", so it matches
@@ -33,11 +34,16 @@ _EN_ARTICLES = {"a", "an", "the"}  # "before a judge" ~ "before the judge"
 
 @dataclass(frozen=True)
 class Token:
-    """One word of a text: its span in the text and the keys it can match with."""
+    """One word of a text: its span in the text and the keys it can match with.
+
+    `loose` holds accent-free keys for a capitalised text word ("Etat", "ELYSEE"), where writers
+    drop accents: the phrase index maps them back to the accented keys it knows ("état").
+    """
 
     start: int
     end: int
     keys: frozenset[str]
+    loose: frozenset[str] = frozenset()
 
 
 def fold(text: str) -> str:
@@ -77,11 +83,10 @@ def word_keys(word: str, lang: str, *, term: bool = False) -> frozenset[str]:
     """Match keys of one word (cached: news text repeats words).
 
     Keys are case-folded forms and their lemmas, accents kept, so "a" is not "à" and "arrête"
-    is not "arrêté". Accents are only forgiven where writers drop them: a text word starting
-    with a capital ("Etat", "ELYSEE") also has an accent-free key ("~etat") that every
-    glossary word has too. A glossary word in capitals keeps only its exact key ("=ONAF"); a
-    text word in capitals gets that and the ordinary ones, so "ONAF" finds the acronym and
-    "MISES EN EXAMEN" in a headline still finds "mise en examen".
+    is not "arrêté". A glossary word has its form and lemma; a text word also the forms it may
+    stand for (French plural, feminine) and their lemmas. A glossary word in capitals keeps only
+    its exact key ("=ONAF"); a text word in capitals gets that and the ordinary ones, so "ONAF"
+    finds the acronym and "MISES EN EXAMEN" in a headline still finds "mise en examen".
     """
     exact = frozenset({"=" + word}) if _is_acronym(word) else frozenset()
     if exact and term:
@@ -90,11 +95,15 @@ def word_keys(word: str, lang: str, *, term: bool = False) -> frozenset[str]:
     if len(lower) == 1:  # a lone letter ("fiche S", "M.") is itself, never a lemma ("s" -> "avoir")
         return exact | {lower}
     keys: set[str] = set()
-    for form in _forms(lower, lang):
+    for form in ({lower} if term else _forms(lower, lang)):
         keys.update((form, _lemma(form, lang)))
-    if term or word[0].isupper():
-        keys.add("~" + fold(lower))
     return exact | keys
+
+
+def _token(start: int, end: int, word: str, lang: str, term: bool) -> Token:
+    keys = word_keys(word, lang, term=term)
+    loose = frozenset(fold(k) for k in keys if not k.startswith("=")) if word[0].isupper() and not term else None
+    return Token(start, end, keys, loose or frozenset())
 
 
 def tokenize(text: str, lang: str, *, term: bool = False) -> list[Token]:
@@ -110,14 +119,14 @@ def tokenize(text: str, lang: str, *, term: bool = False) -> list[Token]:
                 tokens.append(Token(match.start(), match.end(), frozenset({_ELIDED[bare.casefold()]})))
                 continue
             if lang == "en":  # the possessive 's (and the bare ') carry no meaning for matching
-                tokens.append(Token(match.start(), match.end() - 1, word_keys(bare, lang, term=term)))
+                tokens.append(_token(match.start(), match.end() - 1, bare, lang, term))
                 continue
             word = bare
         if lang == "en" and word.casefold() == "s" and match.start() > 0 and text[match.start() - 1] in _APOSTROPHES:
             continue
         if lang == "en" and word.casefold() in _EN_ARTICLES:
             continue
-        tokens.append(Token(match.start(), match.start() + len(word), word_keys(word, lang, term=term)))
+        tokens.append(_token(match.start(), match.start() + len(word), word, lang, term))
     return tokens
 
 
