@@ -35,6 +35,7 @@ BASE_CONFIDENCE = {
 }
 _RANK = {"minor": 0, "major": 1, "critical": 2}
 _ALTERED_RATIO = 0.6
+NEAR_FORBIDDEN = 0.25  # relative distance within which a forbidden rendering "stands in" for the term
 APPROVED_GAP = 2  # words allowed between the words of an approved rendering ("brought on Friday before")
 
 
@@ -54,6 +55,7 @@ class _Rendering:
     concept: str
     kind: str  # "approved", "forbidden" or "keep"
     text: str
+    words: int  # words of the rendering; a match spanning more tokens skipped some (a gap)
 
 
 def _keep_forms(concept: Concept) -> list[str]:
@@ -69,18 +71,96 @@ def _at_least(severity: Severity, floor: Severity) -> Severity:
     return severity if _RANK[severity] >= _RANK[floor] else floor
 
 
+def _gapped(match: Match[_Rendering]) -> bool:
+    """Whether the match skipped words between the words of its rendering."""
+    return match.last - match.first + 1 > min(r.words for r in match.payloads)
+
+
+def _overlap(a: Match[_Rendering], b: Match[_Rendering]) -> bool:
+    return not (a.last < b.first or a.first > b.last)
+
+
 def _settle(
     approved: list[Match[_Rendering]], forbidden: list[Match[_Rendering]]
 ) -> tuple[list[Match[_Rendering]], list[Match[_Rendering]]]:
-    """Resolve overlaps: a longer forbidden phrase beats the approved word inside it ("custody
-    watch" is not "custody"); otherwise an approved rendering beats a forbidden one it overlaps."""
+    """Resolve overlaps between one concept's approved and forbidden renderings.
 
-    def inside(a: Match[_Rendering], f: Match[_Rendering]) -> bool:
-        return f.first <= a.first and a.last <= f.last and f.last - f.first > a.last - a.first
+    A forbidden phrase beats an approved match it overlaps when it is longer ("custody watch"
+    holds "custody") or when the approved match only formed by skipping words ("identity
+    usurpation and fraud" is not "identity fraud"); otherwise the approved rendering wins.
+    """
 
-    kept = [a for a in approved if not any(inside(a, f) for f in forbidden)]
-    wrong = [f for f in forbidden if all(f.last < a.first or f.first > a.last for a in kept)]
+    def beaten(a: Match[_Rendering]) -> bool:
+        return any(
+            _overlap(a, f) and (_gapped(a) or (f.first <= a.first and a.last <= f.last and f.last - f.first >
+                                               a.last - a.first))
+            for f in forbidden
+        )
+
+    kept = [a for a in approved if not beaten(a)]
+    wrong = [f for f in forbidden if not any(_overlap(f, a) for a in kept)]
     return kept, wrong
+
+
+def _assign(
+    occurrences: list[TermOccurrence],
+    candidates: list[list[Match[_Rendering]]],
+    source_length: int,
+    translation_length: int,
+) -> set[int]:
+    """Which occurrences an English rendering accounts for, each rendering used once.
+
+    A maximum bipartite matching (augmenting paths) between source occurrences and translation
+    spans, so one "prosecutor" cannot vouch both for "procureur" and for "parquet" in the same
+    sentence. Word order is a tie-breaker: occurrences with fewer candidates, then with a
+    nearer one (by relative position in the sentence), choose first, nearest span first.
+    """
+    owner: dict[tuple[int, int], int] = {}
+
+    def distance(i: int, match: Match[_Rendering]) -> float:
+        return abs(match.start / max(1, translation_length) - occurrences[i].start / max(1, source_length))
+
+    def place(i: int, tried: set[tuple[int, int]]) -> bool:
+        for match in sorted(candidates[i], key=lambda m: distance(i, m)):
+            key = (match.first, match.last)
+            if key in tried:
+                continue
+            tried.add(key)
+            if key not in owner or place(owner[key], tried):
+                owner[key] = i
+                return True
+        return False
+
+    def priority(i: int) -> tuple[int, float]:
+        return len(candidates[i]), min((distance(i, m) for m in candidates[i]), default=1.0)
+
+    for i in sorted(range(len(occurrences)), key=priority):
+        place(i, set())
+    return set(owner.values())
+
+
+def _nearer_forbidden(
+    occurrence: TermOccurrence,
+    approved: list[Match[_Rendering]],
+    forbidden: list[Match[_Rendering]],
+    source_length: int,
+    translation_length: int,
+) -> list[Match[_Rendering]]:
+    """The approved candidates left once a forbidden rendering stands where the term should be.
+
+    When a known mistranslation sits at about the term's place in the sentence (within
+    NEAR_FORBIDDEN of relative position) and every approved rendering is farther away, the
+    approved words translate something else ("the decision" of another noun) and do not count.
+    """
+    where = occurrence.start / max(1, source_length)
+
+    def distance(m: Match[_Rendering]) -> float:
+        return abs(m.start / max(1, translation_length) - where)
+
+    near = min((distance(f) for f in forbidden), default=None)
+    if near is None or near > NEAR_FORBIDDEN:
+        return approved
+    return [a for a in approved if distance(a) <= near]
 
 
 class TermDetector:
@@ -108,7 +188,8 @@ class TermDetector:
                                      ("keep", _keep_forms(concept))):
                 index = self._approved if kind == "approved" else self._english
                 for text in renderings:
-                    index.add(phrase_keys(text, target_lang), _Rendering(concept.id, kind, text))
+                    keys = phrase_keys(text, target_lang)
+                    index.add(keys, _Rendering(concept.id, kind, text, len(keys)))
             self._keep[concept.id] = {fold(f) for f in _keep_forms(concept)}
 
     # -- French side -----------------------------------------------------------------------
@@ -171,30 +252,32 @@ class TermDetector:
         survived = None
         if back_translation is not None:
             survived = {o.concept.id for o in self.find_terms(back_translation)}
-        by_concept: dict[str, list[TermOccurrence]] = defaultdict(list)
-        for occurrence in occurrences:
-            by_concept[occurrence.concept.id].append(occurrence)
+        settled = {
+            cid: _settle(found.get((cid, "approved"), []), found.get((cid, "forbidden"), []))
+            for cid in {o.concept.id for o in occurrences}
+        }
+        candidates = [
+            found.get((o.concept.id, "keep"), []) if o.keep
+            else _nearer_forbidden(o, *settled[o.concept.id], len(source), len(translation))
+            for o in occurrences
+        ]
+        satisfied = _assign(occurrences, candidates, len(source), len(translation))
 
         flags: list[Flag] = []
-        for concept_id, occs in by_concept.items():
-            concept = self.glossary.get(concept_id)
-            approved, forbidden = _settle(found.get((concept_id, "approved"), []),
-                                          found.get((concept_id, "forbidden"), []))
-            keep = found.get((concept_id, "keep"), [])
-            keep_occs = [o for o in occs if o.keep]
-            other_occs = [o for o in occs if not o.keep]
-            spare_approved = len(approved) - min(len(keep_occs), len(keep))
-            unsatisfied = keep_occs[len(keep):] + other_occs[max(0, spare_approved):]
+        for i, occurrence in enumerate(occurrences):
+            if i in satisfied:
+                continue
+            concept = occurrence.concept
+            approved, forbidden = settled[concept.id]
             covered = {(m.first, m.last) for m in approved}
-            for occurrence in sorted(unsatisfied, key=lambda o: o.start):
-                rule, severity, where, suggestion = self._diagnose(
-                    occurrence, concept, tokens, translation, forbidden, approved, covered
-                )
-                flags.append(self._flag(
-                    occurrence, concept, rule, severity, where, suggestion, translation,
-                    source_offset, translation_offset, segment,
-                    None if survived is None else concept_id in survived,
-                ))
+            rule, severity, where, suggestion = self._diagnose(
+                occurrence, concept, tokens, translation, forbidden, approved, covered
+            )
+            flags.append(self._flag(
+                occurrence, concept, rule, severity, where, suggestion, translation,
+                source_offset, translation_offset, segment,
+                None if survived is None else concept.id in survived,
+            ))
         return sorted(flags, key=lambda f: (f.source_start or 0, f.rule))
 
     def _diagnose(

@@ -167,3 +167,45 @@ def test_approved_renderings_allow_small_gaps_and_any_article() -> None:
     # forbidden renderings stay exact phrases
     [flag] = detector.check(source=source, translation="They were deferred to a judge.")
     assert flag.rule == "forbidden-rendering"
+
+
+def _two_concepts() -> TermDetector:
+    from service.glossary.concept import Concept
+
+    return TermDetector(Glossary([
+        Concept(id="parquet", french=["parquet"], approved=["prosecutor's office", "prosecutors"],
+                forbidden=["floor"]),
+        Concept(id="procureur", french=["procureur"], approved=["prosecutor"], forbidden=["procurer"]),
+        Concept(id="arret", french=["arrêt"], approved=["ruling", "decision"], forbidden=["arrest"]),
+        Concept(id="usurpation", french=["usurpation d'identité"], approved=["identity fraud"],
+                forbidden=["identity usurpation"]),
+    ]))
+
+
+def test_one_english_word_vouches_for_one_french_term_only() -> None:
+    detector = _two_concepts()
+    flags = detector.check(source="Le parquet de Lyon a ouvert une enquête, a indiqué le procureur Jean Perrin.",
+                           translation="The Lyon floor has opened an investigation, prosecutor Jean Perrin said.")
+    assert [(f.rule, f.concept, f.translation_text) for f in flags] == [("forbidden-rendering", "parquet", "floor")]
+    both = detector.check(source="Le procureur du parquet de Lyon a parlé.",
+                          translation="The prosecutor of the Lyon prosecutors' office spoke.")
+    assert both == []
+
+
+def test_a_forbidden_rendering_in_place_beats_an_approved_word_elsewhere() -> None:
+    detector = _two_concepts()
+    source = "Dans un arrêt rendu mardi, la Cour a cassé la décision de la cour d'appel."
+    flags = detector.check(source=source, translation="In an arrest handed down on Tuesday, the Court overturned "
+                                                      "the decision of the appeal court.")
+    assert [(f.rule, f.translation_text) for f in flags] == [("forbidden-rendering", "arrest")]
+    assert detector.check(source=source, translation="In a ruling handed down on Tuesday, the Court overturned "
+                                                     "the decision of the appeal court.") == []
+
+
+def test_a_gapped_approved_match_loses_to_a_forbidden_phrase() -> None:
+    detector = _two_concepts()
+    [flag] = detector.check(source="Il est poursuivi pour usurpation d'identité et escroquerie.",
+                            translation="He is prosecuted for identity usurpation and fraud.")
+    assert (flag.rule, flag.translation_text) == ("forbidden-rendering", "identity usurpation")
+    assert detector.check(source="Il est poursuivi pour usurpation d'identité.",
+                          translation="He is prosecuted for identity fraud.") == []
