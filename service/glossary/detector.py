@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from service.glossary.concept import Concept, Glossary
-from service.glossary.matcher import Match, PhraseIndex
+from service.glossary.matcher import Match, PhraseIndex, select_longest
 from service.glossary.normalize import Token, fold, phrase_keys, tokenize
 from service.report import Flag, Severity
 
@@ -195,25 +195,39 @@ class TermDetector:
     # -- French side -----------------------------------------------------------------------
 
     def find_terms(self, text: str) -> list[TermOccurrence]:
-        """Concepts in `text` (one sentence or segment), longest match first, context rules applied."""
+        """Concepts in `text` (one sentence or segment), longest match first, context rules applied.
+
+        A context phrase that overlaps an occurrence of its concept ("maison d'arrêt" for arrêt,
+        "un arrêté" for arrêté) speaks for that occurrence only; any other context phrase speaks
+        for the whole sentence.
+        """
         tokens = tokenize(text, self.source_lang)
-        excluded: set[str] = set()
-        required: set[str] = set()
+        candidates = self._terms.find_all(tokens)
+        sentence: dict[str, set[str]] = {"exclude": set(), "require": set()}
+        local: dict[str, set[tuple[int, str]]] = {"exclude": set(), "require": set()}  # (candidate, concept)
         for context in self._context.find_all(tokens):
             for concept_id, kind in context.payloads:
-                (excluded if kind == "exclude" else required).add(concept_id)
-        blocked = excluded | (self._requires - required)
+                hits = [i for i, c in enumerate(candidates)
+                        if concept_id in c.payloads and not (c.last < context.first or c.first > context.last)]
+                if hits:
+                    local[kind].update((i, concept_id) for i in hits)
+                else:
+                    sentence[kind].add(concept_id)
+
+        def allowed(i: int, concept_id: str) -> bool:
+            if concept_id in sentence["exclude"] or (i, concept_id) in local["exclude"]:
+                return False
+            return (concept_id not in self._requires or concept_id in sentence["require"]
+                    or (i, concept_id) in local["require"])
+
         occurrences = []
-        for match in self._terms.find_longest(tokens, accept=None if not blocked else self._allowed(blocked)):
+        for match in select_longest(candidates, allowed):
             concept = self.glossary.get(match.payloads[0])
             surface = text[match.start : match.end]
             occurrences.append(
                 TermOccurrence(concept, match.start, match.end, surface, fold(surface) in self._keep[concept.id])
             )
         return occurrences
-
-    def _allowed(self, blocked: set[str]) -> list[str]:
-        return [c.id for c in self.glossary if c.id not in blocked]
 
     # -- English side ----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ no user-supplied string is ever turned into a regular expression.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Generic, TypeVar
@@ -99,28 +99,26 @@ class PhraseIndex(Generic[T]):
                 matches.append(Match(first, last, tokens[first].start, tokens[last].end, tuple(payloads)))
         return matches
 
-    def find_longest(
-        self, tokens: Sequence[Token], accept: Iterable[T] | None = None
-    ) -> list[Match[T]]:
-        """Non-overlapping occurrences, left to right, the longest at each position.
 
-        With `accept`, only those payloads count (a phrase whose payloads are all rejected does
-        not block a shorter accepted one).
-        """
-        allowed = None if accept is None else set(accept)
-        matches: list[Match[T]] = []
-        first = 0
-        while first < len(tokens):
-            ends = self._ends(tokens, first)
-            best = None
-            for last in sorted(ends, reverse=True):
-                payloads = tuple(p for p in ends[last] if allowed is None or p in allowed)
-                if payloads:
-                    best = Match(first, last, tokens[first].start, tokens[last].end, payloads)
-                    break
-            if best is None:
-                first += 1
-            else:
-                matches.append(best)
-                first = best.last + 1
-        return matches
+def select_longest(matches: Sequence[Match[T]], allowed: Callable[[int, T], bool]) -> list[Match[T]]:
+    """Non-overlapping matches, left to right, the longest at each position.
+
+    `matches` come from `find_all` (in text order); `allowed(i, payload)` says whether the i-th
+    match may carry that payload. A match none of whose payloads is allowed does not block a
+    shorter allowed one. The returned matches carry only their allowed payloads.
+    """
+    by_first: dict[int, list[tuple[int, Match[T]]]] = {}
+    for i, match in enumerate(matches):
+        by_first.setdefault(match.first, []).append((i, match))
+    chosen: list[Match[T]] = []
+    position = 0
+    for first in sorted(by_first):
+        if first < position:
+            continue
+        for i, match in sorted(by_first[first], key=lambda item: item[1].last, reverse=True):
+            payloads = tuple(p for p in match.payloads if allowed(i, p))
+            if payloads:
+                chosen.append(Match(match.first, match.last, match.start, match.end, payloads))
+                position = match.last + 1
+                break
+    return chosen

@@ -209,3 +209,19 @@ def test_a_gapped_approved_match_loses_to_a_forbidden_phrase() -> None:
     assert (flag.rule, flag.translation_text) == ("forbidden-rendering", "identity usurpation")
     assert detector.check(source="Il est poursuivi pour usurpation d'identité.",
                           translation="He is prosecuted for identity fraud.") == []
+
+
+def test_a_context_phrase_holding_the_term_speaks_for_that_occurrence_only() -> None:
+    from service.glossary.concept import Concept
+
+    arret = Concept(id="arret", french=["arrêt"], approved=["ruling"], forbidden=["arrest"],
+                    context_exclude=["maison d'arrêt", "arrêt cardiaque"], context_require=["un arrêt", "cour"])
+    detector = TermDetector(Glossary([arret]))
+    source = "Dans un arrêt rendu jeudi, il reste détenu à la maison d'arrêt de Fresnes."
+    assert [o.text for o in detector.find_terms(source)] == ["arrêt"]  # the first one, not the prison
+    [flag] = detector.check(source=source, translation="In an arrest on Thursday, he stays in Fresnes prison.")
+    assert (flag.rule, flag.source_start) == ("forbidden-rendering", source.index("arrêt"))
+    # a sentence-wide requirement ("cour") lets every occurrence through; a local one only its own
+    assert detector.find_terms("Il a été victime d'un arrêt cardiaque.") == []
+    assert [o.text for o in detector.find_terms("La cour a rendu son arrêt.")] == ["arrêt"]
+    assert detector.find_terms("L'arrêt des travaux est prévu.") == []
