@@ -10,10 +10,11 @@ MARK = {"pass": "PASS", "review": "REVIEW", "fail": "FAIL"}
 
 
 def _flag_line(flag: Flag) -> str:
-    where = flag.source_text if flag.source_text is not None else flag.translation_text
     line = f"  ! {flag.severity} {flag.type} ({flag.rule}): {flag.message}"
-    if where:
-        line += f"\n      text: {textwrap.shorten(where, 100)}"
+    if flag.source_text:
+        line += f"\n      source: {textwrap.shorten(flag.source_text, 100)}"
+    if flag.translation_text:
+        line += f"\n      translation: {textwrap.shorten(flag.translation_text, 100)}"
     if flag.suggestion:
         line += f"\n      suggestion: {flag.suggestion}"
     return line
