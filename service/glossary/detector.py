@@ -1,8 +1,10 @@
 """Term errors: French glossary terms found in the source, their English renderings checked.
 
 For every concept found in the source sentence (after its context rules), the translation must
-hold one approved rendering per occurrence. Occurrences left over are flagged, most specific
-rule first:
+hold one approved rendering per occurrence; each English span accounts for one French
+occurrence (a bipartite matching guided by word order), and an approved word far from the
+term's place does not count when a known mistranslation stands at that place. Occurrences left
+over are flagged, most specific rule first:
 
 - `acronym-altered` (do-not-translate names): a word close to the name stands in its place
   ("Junta" for "Junalco"); severity at least major;
