@@ -25,6 +25,17 @@ def _add_glossary_options(parser: argparse.ArgumentParser) -> None:
                         help="do not use the shipped fr->en termbase")
 
 
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _add_checks_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--checks", type=_names, metavar="LIST",
+                        help="localization checks to run, comma-separated (default all: numbers, dates, names, "
+                        "untranslated, length, markup, typography)")
+    parser.add_argument("--skip-checks", type=_names, metavar="LIST", help="localization checks to leave out")
+
+
 def _add_check(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("check", help="check one translated document", description="Check one translated "
                                 "document with the models, the glossary and the alignment.")
@@ -40,6 +51,7 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default auto)")
     check.add_argument("--offline", action="store_true", default=None, help="never contact the model hub")
     _add_glossary_options(check)
+    _add_checks_options(check)
 
 
 def _add_terms(commands: argparse._SubParsersAction) -> None:

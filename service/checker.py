@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from service.checks.base import CheckInput
+from service.checks.registry import run_checks
 from service.config import Settings
 from service.glossary.concept import Glossary
 from service.glossary.detector import TermDetector
@@ -58,6 +60,7 @@ class Checker:
         self.forward = forward
         self.backward = backward
         self.settings = settings
+        self.check_names = settings.check_names
         self.terms = TermDetector(glossary, source_lang=settings.source_lang, target_lang=settings.target_lang) \
             if glossary is not None and len(glossary) else None
         self.signature = build_signature(
@@ -95,6 +98,21 @@ class Checker:
                 )
                 raise exc.with_role(f"{role} ({src}->{tgt})", hint) from exc
         return cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
+
+    def _rule_flags(self, source: str, translation: str, back_translation: str | None, source_offset: int,
+                    translation_offset: int, segment: int) -> list[Flag]:
+        """Glossary and localization flags of one aligned segment, with document offsets."""
+        occurrences = self.terms.find_terms(source) if self.terms is not None else []
+        flags: list[Flag] = []
+        if self.terms is not None:
+            flags += self.terms.check(source=source, translation=translation, back_translation=back_translation,
+                                      source_offset=source_offset, translation_offset=translation_offset,
+                                      segment=segment, occurrences=occurrences)
+        item = CheckInput(source, translation, self.settings.source_lang, self.settings.target_lang,
+                          protected=tuple((o.start, o.end) for o in occurrences))
+        flags += run_checks(item, self.check_names, source_offset=source_offset,
+                            translation_offset=translation_offset, segment=segment)
+        return flags
 
     def _units(self, source: str, translation: str, reference: str | None) -> list[_Unit]:
         """Split and align the texts; attach to each unit the reference sentences aligned to its source."""
@@ -174,9 +192,7 @@ class Checker:
                     reference=sentence_metrics(mt_text, unit.reference) if unit.reference else None,
                 )
                 spans = suspicious_spans(forward_scores[k], threshold=s.low_prob_threshold, offset=ma)
-                if self.terms is not None:
-                    flags += self.terms.check(source=src_text, translation=mt_text, back_translation=bt,
-                                              source_offset=sa, translation_offset=ma, segment=index)
+                flags += self._rule_flags(src_text, mt_text, bt, sa, ma, index)
             score = segment_score(signals, flags)
             segments.append(
                 Segment(

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.checks.registry import resolve_names
+
 HUB_MODEL_TEMPLATE = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 
 
@@ -45,6 +47,11 @@ class Settings(BaseSettings):
         default_factory=list, description="User termbases (CSV, TSV or TBX) laid over the built-in one, in order."
     )
     builtin_glossary: bool = Field(default=True, description="Use the shipped fr->en justice and police termbase.")
+    checks: list[str] | None = Field(
+        default=None, description="Localization checks to run (default all: numbers, dates, names, "
+        "untranslated, length, markup, typography)."
+    )
+    skip_checks: list[str] = Field(default_factory=list, description="Localization checks to leave out.")
     pass_score: float = Field(default=70.0, ge=0.0, le=100.0, description="Segments at or above this score pass.")
     fail_score: float = Field(default=40.0, ge=0.0, le=100.0, description="Segments below this score fail.")
 
@@ -52,9 +59,15 @@ class Settings(BaseSettings):
     def _check(self) -> Settings:
         if self.source_lang == self.target_lang:
             raise ValueError(f"source_lang and target_lang are both {self.source_lang!r}")
+        resolve_names(self.checks, self.skip_checks)  # unknown names fail here, at start-up
         if self.fail_score > self.pass_score:
             raise ValueError(f"fail_score ({self.fail_score}) is above pass_score ({self.pass_score})")
         return self
+
+    @property
+    def check_names(self) -> list[str]:
+        """The localization checks this run uses, in registry order."""
+        return resolve_names(self.checks, self.skip_checks)
 
     @property
     def forward_model_name(self) -> str:

@@ -1,7 +1,7 @@
 """The signature: one string naming everything that changes the numbers, as sacreBLEU prints one.
 
 Same signature, same numbers: model ids and revisions, device and weight type, decoding
-settings, thresholds, score formula, glossary checksum and the versions of contresens,
+settings, thresholds, score formula, glossary checksum, localization checks and the versions of contresens,
 sacrebleu (with each metric's own signature), transformers and torch.
 """
 
@@ -45,6 +45,7 @@ def build_signature(
         ("thresholds", f"{settings.pass_score:g}/{settings.fail_score:g}"),
         ("score", FORMULA_VERSION),
         ("glossary", glossary_checksum or "none"),
+        ("checks", "+".join(settings.check_names) or "none"),
     ]
     parts += [(name, "[" + sig.replace("|", ",") + "]") for name, sig in sorted(metric_signatures().items())]
     parts += [("transformers", _version("transformers")), ("torch", _version("torch"))]

@@ -24,7 +24,7 @@ CHECKS: dict[str, str] = {
 }
 
 
-class UnknownCheckError(ValueError):
+class UnknownCheckError(ValueError):  # a ValueError, so pydantic reports it as a settings error
     """A check name that does not exist; the message lists the ones that do."""
 
 

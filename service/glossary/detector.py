@@ -258,9 +258,12 @@ class TermDetector:
         source_offset: int = 0,
         translation_offset: int = 0,
         segment: int | None = None,
+        occurrences: list[TermOccurrence] | None = None,
     ) -> list[Flag]:
-        """Term flags for one source segment and its translation (offsets shift spans into a document)."""
-        occurrences = self.find_terms(source)
+        """Term flags for one source segment and its translation (offsets shift spans into a document).
+
+        `occurrences` are the source's terms when the caller has found them already."""
+        occurrences = self.find_terms(source) if occurrences is None else occurrences
         if not occurrences:
             return []
         tokens = tokenize(translation, self.target_lang)
