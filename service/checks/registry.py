@@ -14,13 +14,8 @@ from service.checks.base import Check, CheckInput
 from service.report import Flag
 
 CHECKS: dict[str, str] = {
-    "numbers": "service.checks.numbers:check_numbers",
-    "dates": "service.checks.dates:check_dates",
     "names": "service.checks.names:check_names",
-    "untranslated": "service.checks.untranslated:check_untranslated",
     "length": "service.checks.length:check_length",
-    "markup": "service.checks.markup:check_markup",
-    "typography": "service.checks.typography:check_typography",
 }
 
 
