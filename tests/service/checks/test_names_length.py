@@ -37,7 +37,7 @@ def test_exonyms_sentence_starts_titles_and_months_are_not_missing_names() -> No
 def test_protected_spans_are_left_to_the_glossary() -> None:
     source = "Le Conseil d'État a rejeté le recours."
     start = source.index("Conseil")
-    assert names(source, "The Council of State rejected the appeal.") == [("name-missing", "major", "Conseil d'État")]
+    assert names(source, "The Council of State rejected the appeal.") == [("name-changed", "major", "Conseil d'État")]
     assert names(source, "The Council of State rejected the appeal.", ((start, start + 14),)) == []
 
 
@@ -58,3 +58,21 @@ def test_length_ratio_flags_a_half_translation_only() -> None:
 def test_length_ignores_headings_and_uses_pair_constants() -> None:
     assert check_length(CheckInput("Faits divers", "News in brief: a long and wordy heading")) == []
     assert length_delta("a" * 100, "a" * 87, ratio=0.87, variance=2.04) == pytest.approx(0.0)
+
+
+def test_first_names_translated_and_other_acronyms_are_changes() -> None:
+    assert names("Pierre Lefort a démissionné.", "Peter Lefort has resigned.") == [
+        ("name-changed", "major", "Pierre Lefort")]
+    assert names("Marc Delaunay a été élu.", "Mark Delaunay was elected.") == [
+        ("name-misspelled", "minor", "Marc Delaunay")]
+    assert names("La SNCF a présenté ses excuses.", "The RATP apologised.") == [("name-changed", "major", "SNCF")]
+    assert names("Le festival de Vannes a attiré un public record.", "The Cannes festival drew a record crowd.") == [
+        ("name-changed", "major", "Vannes")]
+
+
+def test_markup_elisions_and_roman_numerals_are_not_names() -> None:
+    assert names("Merci !<br/>L'équipe Solvane", "Thank you!<br/>The Solvane team") == []
+    assert names("<b>Attention</b> : cette action est irréversible.", "<b>Warning</b>: this cannot be undone.") == []
+    assert names("L'ancien trésorier a remboursé la somme.", "The former treasurer repaid the sum.") == []
+    assert names("La chapelle date du XVIIe siècle.", "The chapel dates from the 17th century.") == []
+    assert names("L'usine Vernaud de Cholet ferme.", "The Vernaud factory in Cholet is closing.") == []
