@@ -15,7 +15,10 @@ from service.report import Flag
 
 CHECKS: dict[str, str] = {
     "names": "service.checks.names:check_names",
+    "untranslated": "service.checks.untranslated:check_untranslated",
     "length": "service.checks.length:check_length",
+    "markup": "service.checks.markup:check_markup",
+    "typography": "service.checks.typography:check_typography",
 }
 
 
@@ -41,6 +44,21 @@ def load_check(name: str) -> Check:
     return check
 
 
+def _shift(flag: Flag, source_offset: int, translation_offset: int, segment: int | None) -> Flag:
+    """The flag with its spans moved from the segment into the document."""
+
+    def move(value: int | None, offset: int) -> int | None:
+        return None if value is None else value + offset
+
+    return flag.model_copy(update={
+        "segment": segment,
+        "source_start": move(flag.source_start, source_offset),
+        "source_end": move(flag.source_end, source_offset),
+        "translation_start": move(flag.translation_start, translation_offset),
+        "translation_end": move(flag.translation_end, translation_offset),
+    })
+
+
 def run_checks(
     item: CheckInput,
     names: Sequence[str],
@@ -49,16 +67,12 @@ def run_checks(
     translation_offset: int = 0,
     segment: int | None = None,
 ) -> list[Flag]:
-    """Flags of the named checks on one segment, shifted into the document, in source order."""
-    flags: list[Flag] = []
-    for name in names:
-        for flag in load_check(name)(item):
-            flags.append(flag.model_copy(update={
-                "segment": segment,
-                "source_start": None if flag.source_start is None else flag.source_start + source_offset,
-                "source_end": None if flag.source_end is None else flag.source_end + source_offset,
-                "translation_start": None if flag.translation_start is None
-                else flag.translation_start + translation_offset,
-                "translation_end": None if flag.translation_end is None else flag.translation_end + translation_offset,
-            }))
+    """Flags of the named checks on one segment, shifted into the document, in source order.
+
+    When the translation is the source copied unchanged, that one flag says it all: the other
+    checks' findings (French spacing, quotes, numbers) are left out.
+    """
+    found = [flag for name in names for flag in load_check(name)(item)]
+    copied = [flag for flag in found if flag.rule == "copied-source"]
+    flags = [_shift(flag, source_offset, translation_offset, segment) for flag in copied or found]
     return sorted(flags, key=lambda f: (f.source_start if f.source_start is not None else -1, f.type))
