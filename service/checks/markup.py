@@ -356,6 +356,14 @@ def _plural_keys_changed(source: IcuArgument, translation: IcuArgument, source_l
     return not required <= translation_categories <= allowed
 
 
+def _is_ph(token: Token) -> bool:
+    return isinstance(token.key, tuple) and token.key[1] == "ph"
+
+
+def _is_close(token: Token) -> bool:
+    return isinstance(token.key, tuple) and token.key[0] == "close"
+
+
 def _pairs(tokens: list[Token]) -> list[tuple[Token, Token]]:
     """Tokens grouped so that an opening tag and its closing tag count once: (first, last) each."""
     ordered = sorted(tokens, key=lambda t: t.start)
@@ -402,6 +410,32 @@ def check_markup(item: CheckInput) -> list[Flag]:
     tag_missing, tag_added = _differences(
         _occurrences(source.tags, source.inner_tags), _occurrences(translation.tags, translation.inner_tags)
     )
+    # XLIFF <ph> elements are placeholders (XLIFF 1.2 and 2.0 both say so): losing one loses a value
+    for first, last in _pairs([t for t in tag_missing if _is_ph(t)]):
+        flags.append(make_flag(
+            item, type=TYPE, rule="placeholder-missing", severity="critical", source=(first.start, last.end),
+            message=f"Placeholder element {_describe(first)} is missing from the translation.",
+            suggestion=item.source[first.start : last.end],
+        ))
+    for first, last in _pairs([t for t in tag_added if _is_ph(t)]):
+        flags.append(make_flag(
+            item, type=TYPE, rule="placeholder-added", severity="major", translation=(first.start, last.end),
+            message=f"Placeholder element {_describe(first)} is not in the source.",
+        ))
+    tag_missing = [t for t in tag_missing if not _is_ph(t)]
+    tag_added = [t for t in tag_added if not _is_ph(t)]
+    if (tag_missing or tag_added) and all(_is_close(t) for t in tag_missing + tag_added):
+        # only closing tags differ ("<i>Edit</b>", "<b>Warning" with </b> dropped): broken structure
+        where = (tag_added or tag_missing)[0]
+        flags.append(make_flag(
+            item, type=TYPE, rule="tag-unbalanced", severity="major",
+            translation=(where.start, where.end) if tag_added else None,
+            source=None if tag_added else (where.start, where.end),
+            message=f"Closing tag {_describe(where)} {'does not match' if tag_added else 'is missing'}: "
+            "the tags of the translation do not nest as in the source.",
+        ))
+        flags.extend(_icu_flags(item, source.icu, translation.icu))
+        return flags
     for first, last in _pairs(tag_missing):
         flags.append(make_flag(
             item, type=TYPE, rule="tag-missing", severity="major", source=(first.start, last.end),

@@ -121,7 +121,7 @@ def test_xliff_native_code_elements_keep_their_escaped_content() -> None:
     source = 'Le <bpt id="1">&lt;b&gt;</bpt>texte<ept id="1">&lt;/b&gt;</ept> et <ph id="2">&lt;br/&gt;</ph>'
     assert flags(source, 'The <bpt id="1">&lt;b&gt;</bpt>text<ept id="1">&lt;/b&gt;</ept> and <ph id="2">&lt;br/&gt;</ph>') == []
     assert flags(source, 'The <bpt id="1">&lt;b&gt;</bpt>text<ept id="1">&lt;/b&gt;</ept> and') == [
-        ("tag-missing", "major", '<ph id="2">&lt;br/&gt;</ph>', None),
+        ("placeholder-missing", "critical", '<ph id="2">&lt;br/&gt;</ph>', None),  # <ph> is a placeholder
     ]
 
 
@@ -129,7 +129,7 @@ def test_xliff_2_0_inline_elements() -> None:
     source = 'Ouvrir <pc id="1">Fichier</pc> <ph id="2"/> <sc id="3"/>maintenant<ec startRef="3"/>'
     assert flags(source, 'Open <pc id="1">File</pc> <ph id="2"/> <sc id="3"/>now<ec startRef="3"/>') == []
     assert flags(source, 'Open <pc id="1">File</pc> <sc id="3"/>now<ec startRef="3"/>') == [
-        ("tag-missing", "major", '<ph id="2"/>', None),
+        ("placeholder-missing", "critical", '<ph id="2"/>', None),
     ]
     assert flags(source, 'Open <pc id="1">File</pc> <ph id="2"/> <ec startRef="3"/>now<sc id="3"/>') == [
         ("tag-unbalanced", "major", None, '<ec startRef="3"/>'),
@@ -149,7 +149,8 @@ def test_tag_unbalanced_when_nesting_breaks() -> None:
 def test_tag_unbalanced_not_reported_when_source_is_unbalanced_or_a_tag_is_missing() -> None:
     assert flags("<b>Attention <i>danger</b></i>", "<b><i>Warning</b></i> danger") == []
     # A dropped closing tag is a tag-missing; the resulting imbalance is not reported twice.
-    assert flags("<b>Attention</b> : danger", "<b>Warning: danger") == [("tag-missing", "major", "</b>", None)]
+    # only a closing tag differs: the structure is broken, nothing was lost
+    assert flags("<b>Attention</b> : danger", "<b>Warning: danger") == [("tag-unbalanced", "major", "</b>", None)]
 
 
 @pytest.mark.parametrize("prose", [
