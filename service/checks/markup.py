@@ -434,7 +434,7 @@ def check_markup(item: CheckInput) -> list[Flag]:
             message=f"Closing tag {_describe(where)} {'does not match' if tag_added else 'is missing'}: "
             "the tags of the translation do not nest as in the source.",
         ))
-        flags.extend(_icu_flags(item, source.icu, translation.icu))
+        flags.extend(_merge_icu(_icu_flags(item, source.icu, translation.icu)))
         return flags
     for first, last in _pairs(tag_missing):
         flags.append(make_flag(
@@ -456,8 +456,25 @@ def check_markup(item: CheckInput) -> list[Flag]:
                 message=f"Tag {_describe(broken)} does not nest in the translation as it does in the source.",
             ))
 
-    flags.extend(_icu_flags(item, source.icu, translation.icu))
+    flags.extend(_merge_icu(_icu_flags(item, source.icu, translation.icu)))
     return flags
+
+
+def _merge_icu(flags: list[Flag]) -> list[Flag]:
+    """An argument missing on one side and another added on the other is one change, not two:
+    "{nombre, plural" -> "{number, plural" (renamed), "{count, plural" -> "{count, select" (retyped)."""
+    gone = [f for f in flags if f.source_start is not None and f.translation_start is None]
+    new = [f for f in flags if f.translation_start is not None and f.source_start is None]
+    merged = [f for f in flags if f not in gone and f not in new]
+    for before, after in zip(gone, new):
+        merged.append(before.model_copy(update={
+            "translation_start": after.translation_start, "translation_end": after.translation_end,
+            "translation_text": after.translation_text,
+            "message": f"ICU argument changed: {before.source_text!r} became {after.translation_text!r}; the "
+            "argument name, type and keys must stay as in the source.",
+        }))
+    merged.extend(gone[len(new):] + new[len(gone):])
+    return sorted(merged, key=lambda f: (f.source_start if f.source_start is not None else -1))
 
 
 def _icu_flags(item: CheckInput, source: list[IcuArgument], translation: list[IcuArgument]) -> list[Flag]:
