@@ -14,6 +14,7 @@ from service.checks.base import Check, CheckInput
 from service.report import Flag
 
 CHECKS: dict[str, str] = {
+    "numbers": "service.checks.numbers:check_numbers",
     "dates": "service.checks.dates:check_dates",
     "names": "service.checks.names:check_names",
     "untranslated": "service.checks.untranslated:check_untranslated",

@@ -1,0 +1,177 @@
+"""Numbers: every number in the French source must come out with the same value in English.
+
+Both sides are scanned by `service.checks.numerals` (digits in either notation, scales,
+currencies, percentages, ordinals, numbers in words, round figures and vague quantities) and
+compared by value, never by spelling: "3 millions d'euros" and "€3m", "12,5 %" and "12.5 per
+cent", "vingt-deux ans" and "22-year-old" agree. Source and translation numerals are paired one
+to one in two passes:
+
+1. equal values (within floating-point noise), preferring a counterpart of the same kind
+   (percent, ordinal, ...) and at about the same relative place in its sentence;
+2. near values: a French round figure ("une trentaine") agrees with English within 20%
+   ("about 35", "a dozen" for "une dizaine"), and a vague quantity with its order of magnitude
+   ("des milliers" ~ "thousands", "une trentaine" ~ "dozens", "des dizaines" ~ 10..99).
+
+What is left becomes flags of type "number":
+
+- `number-changed` (major): a source number with no counterpart while an unmatched number sits
+  in the translation; the two are paired by kind and relative position, and both spans given;
+- `number-missing` (major): a source number with no counterpart at all (translation span None);
+- `number-added` (minor): a translation number with no source counterpart.
+
+The suggestion is the English form of the source number ("1,234.5", "€1.2 million", "12.5%",
+"21st"). Weak numerals ("un", "one", "premier", "both", fractions) and numbers whose value
+appears inside a date or time on the other side ("le 14" against "March 14") are paired when they
+can be but never reported; dates and times themselves are the dates check's business. The check
+only runs on French sources with English translations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from service.checks.base import CheckInput, make_flag
+from service.checks.numerals import Numeral, english_form, same_number, scan_english, scan_french
+from service.report import Flag
+
+TYPE = "number"
+APPROXIMATION_TOLERANCE = 0.2
+"""How far (relative to the French value) a translation may stray from a French round figure."""
+
+
+def _language(code: str) -> str:
+    """The primary language subtag: "en-GB" -> "en"."""
+    return code.lower().replace("_", "-").split("-")[0]
+
+
+def agree(source: Numeral, translation: Numeral, *, lenient: bool) -> bool:
+    """Whether a translation numeral renders a source numeral.
+
+    Strict: equal values, vague quantities excepted. Lenient (second pass) adds a French round
+    figure against a value within 20% of it, and a vague quantity against the same order of
+    magnitude or a value from that magnitude to ten times it ("des dizaines" ~ "dozens", "40").
+    """
+    if source.kind == "vague" or translation.kind == "vague":
+        if not lenient:
+            return False
+        if source.kind == "vague" and translation.kind == "vague":
+            return same_number(source.value, translation.value)
+        magnitude, value = (source.value, translation.value) if source.kind == "vague" \
+            else (translation.value, source.value)
+        return magnitude <= value < 10 * magnitude
+    if same_number(source.value, translation.value):
+        return True
+    return lenient and source.approximate and \
+        abs(source.value - translation.value) <= APPROXIMATION_TOLERANCE * source.value + 1e-9
+
+
+def _place(numeral: Numeral, text: str) -> float:
+    """Where a numeral stands in its text, from 0 (start) to 1 (end)."""
+    return numeral.start / max(len(text), 1)
+
+
+def match(source: Sequence[Numeral], translation: Sequence[Numeral], source_text: str = "",
+          translation_text: str = "") -> tuple[list[tuple[Numeral, Numeral]], list[Numeral], list[Numeral]]:
+    """Pair source and translation numerals that agree: (pairs, unmatched source, unmatched translation).
+
+    Strict pass, then lenient pass; within a pass strong source numerals choose first, each
+    taking the agreeing translation numeral that is strong rather than weak, of the same kind, and
+    nearest in relative position.
+    """
+    used: set[int] = set()
+    paired: dict[int, int] = {}
+    order = sorted(range(len(source)), key=lambda i: (source[i].weak, source[i].start))
+    for lenient in (False, True):
+        for i in order:
+            if i in paired:
+                continue
+            candidates = [j for j, t in enumerate(translation)
+                          if j not in used and agree(source[i], t, lenient=lenient)]
+            if not candidates:
+                continue
+            best = min(candidates, key=lambda j: (translation[j].weak, translation[j].kind != source[i].kind,
+                                                  abs(_place(source[i], source_text)
+                                                      - _place(translation[j], translation_text))))
+            paired[i] = best
+            used.add(best)
+    pairs = [(source[i], translation[j]) for i, j in sorted(paired.items())]
+    return (pairs, [s for i, s in enumerate(source) if i not in paired],
+            [t for j, t in enumerate(translation) if j not in used])
+
+
+def _shadowed(numeral: Numeral, shadows: frozenset[float]) -> bool:
+    """Whether the other side writes this number inside a date or time: its value ("le 14" against
+    "March 14"), or every part of a clock time the scan took for a decimal ("6.30" against "6 h 30")."""
+    if any(same_number(numeral.value, shadow) for shadow in shadows):
+        return True
+    parts = [float(part) for part in re.findall(r"\d+", numeral.text)]
+    return len(parts) == 2 and re.search(r"\d[.,:]\d", numeral.text) is not None and set(parts) <= shadows
+
+
+def _reportable(numerals: Iterable[Numeral], shadows: frozenset[float]) -> list[Numeral]:
+    """Unmatched numerals worth a flag: not weak, and not a number the other side writes as a date or time."""
+    return [n for n in numerals if not n.weak and not _shadowed(n, shadows)]
+
+
+def _pair_changes(source: list[Numeral], translation: list[Numeral], source_text: str,
+                  translation_text: str) -> list[tuple[Numeral, Numeral]]:
+    """Leftover source and translation numerals read as changes of one another, closest first.
+
+    The cost of a pairing is 1 if the kinds differ plus the distance between relative positions,
+    so "12,5 %" pairs with "15%" before "2021" and the first leftover with the first.
+    """
+    costs = sorted(((s.kind != t.kind) + abs(_place(s, source_text) - _place(t, translation_text)), i, j)
+                   for i, s in enumerate(source) for j, t in enumerate(translation))
+    taken_source: set[int] = set()
+    taken_translation: set[int] = set()
+    pairs: list[tuple[Numeral, Numeral]] = []
+    for _, i, j in costs:
+        if i not in taken_source and j not in taken_translation:
+            taken_source.add(i)
+            taken_translation.add(j)
+            pairs.append((source[i], translation[j]))
+    return pairs
+
+
+def _shown(numeral: Numeral) -> str:
+    """A numeral's text for a message, spaces normalised (no-break spaces become plain ones)."""
+    return " ".join(numeral.text.split())
+
+
+def check_numbers(item: CheckInput) -> list[Flag]:
+    """Flags for source numbers that are changed or missing in the translation, and numbers it adds."""
+    if _language(item.source_lang) != "fr" or _language(item.target_lang) != "en":
+        return []
+    source_scan, translation_scan = scan_french(item.source), scan_english(item.translation)
+    _, source_left, translation_left = match(source_scan.numerals, translation_scan.numerals, item.source,
+                                             item.translation)
+    source_left = _reportable(source_left, translation_scan.shadows)
+    translation_left = _reportable(translation_left, source_scan.shadows)
+    changes = _pair_changes(source_left, translation_left, item.source, item.translation)
+    flags: list[Flag] = []
+    for source, translation in changes:
+        flags.append(make_flag(
+            item, type=TYPE, rule="number-changed", severity="major",
+            message=f"{_shown(source)} in the source became {_shown(translation)} in the translation",
+            source=(source.start, source.end), translation=(translation.start, translation.end),
+            suggestion=english_form(source),
+        ))
+    changed_source = {(s.start, s.end) for s, _ in changes}
+    changed_translation = {(t.start, t.end) for _, t in changes}
+    for source in source_left:
+        if (source.start, source.end) not in changed_source:
+            flags.append(make_flag(
+                item, type=TYPE, rule="number-missing", severity="major",
+                message=f"{_shown(source)} in the source has no counterpart in the translation",
+                source=(source.start, source.end), suggestion=english_form(source),
+            ))
+    for translation in translation_left:
+        if (translation.start, translation.end) not in changed_translation:
+            flags.append(make_flag(
+                item, type=TYPE, rule="number-added", severity="minor",
+                message=f"{_shown(translation)} in the translation has no counterpart in the source",
+                translation=(translation.start, translation.end),
+            ))
+    return sorted(flags, key=lambda f: (f.source_start if f.source_start is not None else len(item.source),
+                                        f.translation_start or 0))
