@@ -8,6 +8,7 @@ or transformers, load a model, or read files at call time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,3 +58,13 @@ def make_flag(
         suggestion=suggestion,
         confidence=confidence,
     )
+
+
+MARKUP = re.compile(r"<[^<>]*>|\{[^{}]*\}|%(?:\d+\$)?\(?\w*\)?[sdif]|(?<=[\s,{])=\d+")
+"""Inline tags, placeholders ({0}, {name}, %s, %1$s, %(name)s) and ICU exact keys (=0): code, not text."""
+
+
+def mask_markup(text: str, lead: str = " ") -> str:
+    """`text` with markup replaced by `lead` then spaces, so offsets stay valid and no digit or
+    capital inside a tag or placeholder ("<g id=\"1\">", "{0}") is read as a number or a name."""
+    return MARKUP.sub(lambda m: lead + " " * (len(m.group()) - 1), text)

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-from service.checks.base import CheckInput, make_flag
+from service.checks.base import CheckInput, make_flag, mask_markup
 from service.report import Flag
 
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
@@ -67,13 +67,12 @@ def _plain(text: str) -> str:
 
 _ELISION = re.compile(r"^(?:[LlDdJjNnSsCc]|[Qq]u|[Jj]usqu|[Ll]orsqu)['’]")
 _ROMAN = re.compile(r"^[IVXLCDM]+(?:e|er|ème|eme)?$")
-_MARKUP = re.compile(r"<[^<>]*>|\{[^{}]*\}|%\(?\w*\)?[sdif]")
 _PARTS = re.compile(r"[^\W\d_]+")
 
 
 def _names(text: str, protected: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
     """Spans of the names in `text` (see the module docstring for what counts)."""
-    masked = _MARKUP.sub(lambda m: "." + " " * (len(m.group()) - 1), text)  # markup ends a "sentence"
+    masked = mask_markup(text, lead=".")  # markup ends a "sentence"
     spans = []
     for match in NAME.finditer(masked):
         start, end = match.span()

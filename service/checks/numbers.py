@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from service.checks.base import CheckInput, make_flag
+from service.checks.base import CheckInput, make_flag, mask_markup
 from service.checks.numerals import Numeral, english_form, same_number, scan_english, scan_french
 from service.report import Flag
 
@@ -143,7 +143,8 @@ def check_numbers(item: CheckInput) -> list[Flag]:
     """Flags for source numbers that are changed or missing in the translation, and numbers it adds."""
     if _language(item.source_lang) != "fr" or _language(item.target_lang) != "en":
         return []
-    source_scan, translation_scan = scan_french(item.source), scan_english(item.translation)
+    source_scan = scan_french(mask_markup(item.source))  # ids in tags and {0} are not numbers
+    translation_scan = scan_english(mask_markup(item.translation))
     _, source_left, translation_left = match(source_scan.numerals, translation_scan.numerals, item.source,
                                              item.translation)
     source_left = _reportable(source_left, translation_scan.shadows)

@@ -349,7 +349,16 @@ _FR_SKIP = "|".join([
     rf"\b(?i:à|vers|dès|jusqu['’]à){_SP}+(?:[01]?\d|2[0-4]){_SP}?"
     rf"(?:[hH]|(?i:heures?))(?:{_SP}?\d{{2}}(?!\d))?(?!\w)",
 ])
-_FR_IDIOM = rf"\b(?i:une?{_SP}+(?:quinzaine|huitaine){_SP}+de{_SP}+jours)(?!\w)"  # ~ two weeks, a week
+_FR_IDIOMS = (  # French phrases with a number word that is not a quantity ("à deux pas" = nearby)
+    "à deux pas", "en deux temps trois mouvements", "entre quatre yeux", "les quatre cents coups",
+    "se mettre en quatre", "se met en quatre", "à quatre pattes", "au septième ciel", "à quatre épingles",
+    "haut comme trois pommes", "un de ces quatre", "deux poids deux mesures", "couper les cheveux en quatre",
+    "faire d'une pierre deux coups", "d'une pierre deux coups", "tous les trente-six du mois",
+    "voir trente-six chandelles",
+)
+_FR_IDIOM = (rf"\b(?i:une?{_SP}+(?:quinzaine|huitaine){_SP}+de{_SP}+jours"  # ~ two weeks, a week
+             + "".join("|" + re.escape(p).replace(r"\ ", rf"{_SP}+").replace("'", "['’]") for p in _FR_IDIOMS)
+             + r")(?!\w)")
 _FR_VAGUE = (rf"\b(?i:des|les|plusieurs|quelques|de){_SP}+"
              r"(?P<fv1>(?i:dizaines|douzaines|centaines|milliers|millions|milliards))"
              rf"(?:{_SP}+(?i:de|d['’]){_SP}*(?P<fv2>(?i:milliers|millions|milliards)))?(?!\w)")
@@ -627,7 +636,9 @@ def _scan(text: str, pattern: re.Pattern[str], convert: Callable[[re.Match[str],
         if m.lastgroup in skip_groups:
             shadows |= _shadows(m.group())
             if m.lastgroup == "fr_idiom":  # une quinzaine de jours ~ two weeks, une huitaine ~ a week
-                shadows |= {15.0, 14.0, 2.0} if "quinz" in m.group().lower() else {8.0, 7.0, 1.0}
+                lowered = m.group().lower()
+                if "quinz" in lowered or "huit" in lowered:
+                    shadows |= {15.0, 14.0, 2.0} if "quinz" in lowered else {8.0, 7.0, 1.0}
             continue
         numerals.extend(convert(m, text))
     return Scan(tuple(numerals), frozenset(shadows))
