@@ -29,10 +29,11 @@ only runs on French sources with English translations.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from service.checks.base import CheckInput, make_flag, mask_markup
-from service.checks.numerals import Numeral, english_form, same_number, scan_english, scan_french
+from service.checks.dates import DateExpression, parse_english, parse_french
+from service.checks.numerals import Numeral, Scan, english_form, same_number, scan_english, scan_french, shadow_values
 from service.report import Flag
 
 TYPE = "number"
@@ -139,12 +140,29 @@ def _shown(numeral: Numeral) -> str:
     return " ".join(numeral.text.split())
 
 
+def _scan_without_dates(text: str, parse: Callable[[str], Sequence[DateExpression]],
+                        scan: Callable[[str], Scan]) -> Scan:
+    """Numerals of `text` outside the date and time expressions the dates check reads.
+
+    Those expressions are blanked out (offsets kept); their numbers become shadows, which cancel
+    an unmatched number on the other side ("juin 2023" against a bare "2023", "6 h 30" against
+    "6.30"), as the scanners' own date skipping does.
+    """
+    expressions = parse(text)
+    for expression in expressions:
+        text = text[: expression.start] + " " * (expression.end - expression.start) + text[expression.end :]
+    found = scan(text)
+    shadows = frozenset().union(*(shadow_values(e.text) for e in expressions)) if expressions else frozenset()
+    return Scan(found.numerals, found.shadows | shadows)
+
+
 def check_numbers(item: CheckInput) -> list[Flag]:
     """Flags for source numbers that are changed or missing in the translation, and numbers it adds."""
     if _language(item.source_lang) != "fr" or _language(item.target_lang) != "en":
         return []
-    source_scan = scan_french(mask_markup(item.source))  # ids in tags and {0} are not numbers
-    translation_scan = scan_english(mask_markup(item.translation))
+    # ids in tags and {0} are not numbers; the digits of dates and times belong to the dates check
+    source_scan = _scan_without_dates(mask_markup(item.source), parse_french, scan_french)
+    translation_scan = _scan_without_dates(mask_markup(item.translation), parse_english, scan_english)
     _, source_left, translation_left = match(source_scan.numerals, translation_scan.numerals, item.source,
                                              item.translation)
     source_left = _reportable(source_left, translation_scan.shadows)

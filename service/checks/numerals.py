@@ -619,7 +619,7 @@ def _english(m: re.Match[str], text: str) -> list[Numeral]:
     return []
 
 
-def _shadows(skipped: str) -> set[float]:
+def shadow_values(skipped: str) -> set[float]:
     """Numbers inside a skipped date or time, with the 12-hour reading of a clock hour."""
     values = {float(n) for n in re.findall(r"\d+", skipped)}
     if re.search(r"(?i)\d\s?(?:h|heures?|:|\.\d\d\s?[ap]|[ap]\.?m)", skipped):
@@ -634,7 +634,7 @@ def _scan(text: str, pattern: re.Pattern[str], convert: Callable[[re.Match[str],
     shadows: set[float] = set()
     for m in pattern.finditer(text):
         if m.lastgroup in skip_groups:
-            shadows |= _shadows(m.group())
+            shadows |= shadow_values(m.group())
             if m.lastgroup == "fr_idiom":  # une quinzaine de jours ~ two weeks, une huitaine ~ a week
                 lowered = m.group().lower()
                 if "quinz" in lowered or "huit" in lowered:
