@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.checks.base import CheckInput
-from service.checks.registry import run_checks
+from service.checks.registry import resolve_names, run_checks
 from service.config import Settings
 from service.glossary.concept import Glossary
 from service.glossary.detector import TermDetector
@@ -100,7 +100,7 @@ class Checker:
         return cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
 
     def _rule_flags(self, source: str, translation: str, back_translation: str | None, source_offset: int,
-                    translation_offset: int, segment: int) -> list[Flag]:
+                    translation_offset: int, segment: int, names: Sequence[str]) -> list[Flag]:
         """Glossary and localization flags of one aligned segment, with document offsets."""
         occurrences = self.terms.find_terms(source) if self.terms is not None else []
         flags: list[Flag] = []
@@ -110,7 +110,7 @@ class Checker:
                                       segment=segment, occurrences=occurrences)
         item = CheckInput(source, translation, self.settings.source_lang, self.settings.target_lang,
                           protected=tuple((o.start, o.end) for o in occurrences))
-        flags += run_checks(item, self.check_names, source_offset=source_offset,
+        flags += run_checks(item, names, source_offset=source_offset,
                             translation_offset=translation_offset, segment=segment)
         return flags
 
@@ -143,9 +143,19 @@ class Checker:
             )
         return units
 
-    def check(self, *, source: str, translation: str, reference: str | None = None) -> Report:
-        """Check one document: `translation` is the machine translation of `source`."""
+    def check(
+        self, *, source: str, translation: str, reference: str | None = None, checks: Sequence[str] | None = None
+    ) -> Report:
+        """Check one document: `translation` is the machine translation of `source`.
+
+        `checks` picks the localization checks for this call (default: those of the settings);
+        an unknown name raises `UnknownCheckError`. The choice shows in the report's signature.
+        """
         s = self.settings
+        names = self.check_names if checks is None else resolve_names(checks)
+        signature = self.signature.replace(
+            f"|checks:{'+'.join(self.check_names) or 'none'}|", f"|checks:{'+'.join(names) or 'none'}|"
+        )
         units = self._units(source, translation, reference)
         # units with text on both sides go to the models, in one batch per call; model_row maps
         # a unit's index to its row in those batches
@@ -192,7 +202,7 @@ class Checker:
                     reference=sentence_metrics(mt_text, unit.reference) if unit.reference else None,
                 )
                 spans = suspicious_spans(forward_scores[k], threshold=s.low_prob_threshold, offset=ma)
-                flags += self._rule_flags(src_text, mt_text, bt, sa, ma, index)
+                flags += self._rule_flags(src_text, mt_text, bt, sa, ma, index, names)
             score = segment_score(signals, flags)
             segments.append(
                 Segment(
@@ -212,5 +222,5 @@ class Checker:
             segments=segments,
             flags=[f for seg in segments for f in seg.flags],
             reference=sentence_metrics(translation, reference) if reference and reference.strip() else None,
-            signature=self.signature,
+            signature=signature,
         )

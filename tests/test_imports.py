@@ -9,7 +9,9 @@ from pathlib import Path
 MODULES = ["service", "eval", "service.checker", "service.config", "service.segment", "service.signals",
            "service.translate", "service.report", "eval.cli", "eval.text_report", "eval.run_terms",
            "eval.run_glossary", "eval.terms", "eval.bench_terms", "service.glossary.detector",
-           "service.glossary.loading"]
+           "service.glossary.loading", "service.checks.registry", "service.checks.numbers", "service.checks.dates",
+           "service.checks.names", "service.checks.markup", "service.checks.typography", "service.checks.untranslated",
+           "service.checks.length", "eval.checks"]
 
 
 def test_packages_do_not_import_torch_or_transformers() -> None:

@@ -159,3 +159,23 @@ def test_signature_carries_the_glossary_checksum(checker: Checker, tiny_models: 
     bare = Checker(forward=checker.forward, backward=checker.backward,
                    settings=_settings(tiny_models, builtin_glossary=False))
     assert "|glossary:none|" in bare.signature
+
+
+def test_localization_flags_enter_the_report(checker: Checker, sample: dict[str, str]) -> None:
+    report = checker.check(source=sample["fr"], translation=sample["mt.en"])
+    numbers = [f for f in report.flags if f.type == "number"]
+    age = next(f for f in numbers if f.rule == "number-changed")
+    assert (age.source_text, age.translation_text, age.severity) == ("22", "32", "major")
+    assert sample["fr"][age.source_start : age.source_end] == age.source_text
+    assert sample["mt.en"][age.translation_start : age.translation_end] == age.translation_text
+    assert "|checks:numbers+dates+names+untranslated+length+markup+typography|" in report.signature
+
+
+def test_checks_can_be_chosen_per_call(checker: Checker, sample: dict[str, str]) -> None:
+    from service.checks.registry import UnknownCheckError
+
+    report = checker.check(source=sample["fr"], translation=sample["mt.en"], checks=["markup"])
+    assert not [f for f in report.flags if f.type in ("number", "date", "name", "length", "typography")]
+    assert "|checks:markup|" in report.signature
+    with pytest.raises(UnknownCheckError, match="spelling"):
+        checker.check(source="a", translation="b", checks=["spelling"])
