@@ -12,21 +12,12 @@ from hypothesis import strategies as st
 
 from service.checks.base import CheckInput
 from service.checks.markup import check_markup, parse_markup, tag_text
-
-Row = tuple[str, str, str | None, str | None]
+from tests.service.checks.rows import Row, flag_rows
 
 
 def flags(source: str, translation: str, **options: str) -> list[Row]:
     """(rule, severity, source text, translation text) of each flag, after checking the spans."""
-    item = CheckInput(source, translation, **options)
-    rows: list[Row] = []
-    for flag in check_markup(item):
-        assert flag.type == "markup"
-        if flag.source_start is not None:
-            assert item.source[flag.source_start:flag.source_end] == flag.source_text
-        if flag.translation_start is not None:
-            assert item.translation[flag.translation_start:flag.translation_end] == flag.translation_text
-        rows.append((flag.rule, flag.severity, flag.source_text, flag.translation_text))
+    rows = flag_rows(check_markup, CheckInput(source, translation, **options), "markup")
     return rows
 
 

@@ -15,21 +15,13 @@ import pytest
 from service.checks import untranslated
 from service.checks.base import CheckInput
 from service.checks.untranslated import check_untranslated, identify, read
-
-Row = tuple[str, str, str | None, str | None]
+from tests.service.checks.rows import Row, flag_rows
 
 
 def flags(source: str, translation: str, **options: str) -> list[Row]:
     """(rule, severity, source text, translation text) of each flag, after checking the spans."""
-    item = CheckInput(source, translation, **options)
-    rows: list[Row] = []
-    for flag in check_untranslated(item):
-        assert (flag.type, flag.severity) == ("untranslated", "major")
-        if flag.source_start is not None:
-            assert item.source[flag.source_start:flag.source_end] == flag.source_text
-        if flag.translation_start is not None:
-            assert item.translation[flag.translation_start:flag.translation_end] == flag.translation_text
-        rows.append((flag.rule, flag.severity, flag.source_text, flag.translation_text))
+    rows = flag_rows(check_untranslated, CheckInput(source, translation, **options), "untranslated")
+    assert all(severity == "major" for _, severity, _, _ in rows)
     return rows
 
 
