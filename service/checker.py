@@ -55,8 +55,16 @@ class Checker:
     """Scores translations with a forward (source->target) and a backward (target->source) model."""
 
     def __init__(
-        self, *, forward: Translator, backward: Translator, settings: Settings, glossary: Glossary | None = None
+        self,
+        *,
+        forward: Translator | None,
+        backward: Translator | None,
+        settings: Settings,
+        glossary: Glossary | None = None,
     ) -> None:
+        """Both models, or neither (rules only: alignment, glossary and localization checks)."""
+        if (forward is None) != (backward is None):
+            raise ValueError("give both models or neither")
         self.forward = forward
         self.backward = backward
         self.settings = settings
@@ -65,12 +73,17 @@ class Checker:
             if glossary is not None and len(glossary) else None
         self.signature = build_signature(
             settings=settings,
-            forward=forward.describe(),
-            backward=backward.describe(),
-            device=forward.device,
-            dtype=forward.dtype,
+            forward=forward.describe() if forward else "none",
+            backward=backward.describe() if backward else "none",
+            device=forward.device if forward else "none",
+            dtype=forward.dtype if forward else "none",
             glossary_checksum=self.terms.glossary.checksum if self.terms else None,
         )
+
+    @classmethod
+    def rules_only(cls, settings: Settings) -> Checker:
+        """A checker without models: alignment, glossary and localization checks (`--no-model`)."""
+        return cls(forward=None, backward=None, settings=settings, glossary=glossary_for(settings))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Checker:
@@ -163,11 +176,13 @@ class Checker:
         model_row = {index: row for row, index in enumerate(paired)}
         src_texts = [source[slice(*units[i].source_span)] for i in paired]
         mt_texts = [translation[slice(*units[i].mt_span)] for i in paired]
-        decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
-        back = self.backward.translate(mt_texts, **decoding)
-        pseudo = self.forward.translate(src_texts, **decoding)
-        forward_scores = self.forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size)
-        backward_scores = self.backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size)
+        models = self.forward is not None and self.backward is not None
+        if self.forward is not None and self.backward is not None:
+            decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
+            back = self.backward.translate(mt_texts, **decoding)
+            pseudo = self.forward.translate(src_texts, **decoding)
+            forward_scores = self.forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size)
+            backward_scores = self.backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size)
 
         segments: list[Segment] = []
         for index, unit in enumerate(units):
@@ -192,6 +207,8 @@ class Checker:
                          message="This sentence of the translation has no counterpart in the source: it was added.",
                          suggestion="Remove the sentence or check that the source is complete.")
                 )
+            elif not models:
+                flags += self._rule_flags(src_text, mt_text, None, sa, ma, index, names)
             else:
                 bt, pr = back[k], pseudo[k]
                 signals = Signals(
@@ -203,7 +220,7 @@ class Checker:
                 )
                 spans = suspicious_spans(forward_scores[k], threshold=s.low_prob_threshold, offset=ma)
                 flags += self._rule_flags(src_text, mt_text, bt, sa, ma, index, names)
-            score = segment_score(signals, flags)
+            score = segment_score(signals, flags, rules_only=not models and k is not None)
             segments.append(
                 Segment(
                     index=index, alignment=unit.link.kind, source_start=sa, source_end=sb, source=src_text,

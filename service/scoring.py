@@ -8,7 +8,8 @@ Segment score (documented in the README):
     score = clamp(base - sum(penalty[flag.severity]), 0, 100)
     penalty: minor 5, major 25, critical 50
 
-A segment with nothing on one side (an omitted or added sentence) has base 0. The document
+A segment with nothing on one side (an omitted or added sentence) has base 0. Without models
+(`--no-model`, glossary and localization checks only), a segment with both sides has base 100. The document
 score is the mean of the segment scores weighted by their length in characters (source
 length, or translation length for an added sentence), so a dropped long sentence weighs more.
 
@@ -28,6 +29,7 @@ FORMULA_VERSION = "v1"
 WEIGHTS = {"roundtrip_chrf": 0.30, "pseudo_reference_chrf": 0.30, "forward": 0.20, "backward": 0.20}
 LOGPROB_ZERO = -4.0
 PENALTY = {"minor": 5.0, "major": 25.0, "critical": 50.0}
+RULES_ONLY_BASE = 100.0
 
 
 def _clamp(value: float, low: float = 0.0, high: float = 100.0) -> float:
@@ -51,9 +53,14 @@ def base_score(signals: Signals | None) -> float:
     )
 
 
-def segment_score(signals: Signals | None, flags: Sequence[Flag]) -> float:
-    """The segment's 0-100 quality score: base score minus the flags' penalties."""
-    return round(_clamp(base_score(signals) - sum(PENALTY[f.severity] for f in flags)), 2)
+def segment_score(signals: Signals | None, flags: Sequence[Flag], *, rules_only: bool = False) -> float:
+    """The segment's 0-100 quality score: base score minus the flags' penalties.
+
+    `rules_only` (no models loaded, `--no-model`): a segment with text on both sides starts from
+    100 and only its flags lower it.
+    """
+    base = RULES_ONLY_BASE if rules_only else base_score(signals)
+    return round(_clamp(base - sum(PENALTY[f.severity] for f in flags)), 2)
 
 
 def segment_verdict(score: float, flags: Sequence[Flag], *, pass_score: float, fail_score: float) -> Verdict:

@@ -179,3 +179,16 @@ def test_checks_can_be_chosen_per_call(checker: Checker, sample: dict[str, str])
     assert "|checks:markup|" in report.signature
     with pytest.raises(UnknownCheckError, match="spelling"):
         checker.check(source="a", translation="b", checks=["spelling"])
+
+
+def test_rules_only_checker_needs_no_model(sample: dict[str, str]) -> None:
+    checker = Checker.rules_only(Settings())
+    report = checker.check(source=sample["fr"], translation=sample["mt.en"])
+    assert "|fwd:none|bwd:none|" in report.signature
+    rules = {(f.type, f.rule) for f in report.flags}
+    assert {("terminology", "forbidden-rendering"), ("omission", "unaligned-source-sentence"),
+            ("number", "number-changed")} <= rules
+    clean = [s for s in report.segments if s.signals is None and s.translation and not s.flags]
+    assert clean and all(s.score == 100.0 and s.back_translation is None for s in clean)
+    with pytest.raises(ValueError, match="both models or neither"):
+        Checker(forward=object(), backward=None, settings=Settings())  # type: ignore[arg-type]
