@@ -54,6 +54,38 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     _add_checks_options(check)
 
 
+def _add_batch_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="corpus files (TSV or JSON Lines)")
+    parser.add_argument("--format", choices=["auto", "tsv", "jsonl"], default="auto",
+                        help="input format (default: from the file extension)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="results as JSON Lines (eval: default standard output)")
+    parser.add_argument("--resume", action="store_true", help="skip the units already in --output")
+    parser.add_argument("--no-model", action="store_true", help="glossary and localization checks only, no MarianMT")
+    parser.add_argument("--source-lang", metavar="LANG", help="source language code (default fr)")
+    parser.add_argument("--target-lang", metavar="LANG", help="target language code (default en)")
+    parser.add_argument("--forward-model", metavar="ID_OR_DIR", help="source->target MarianMT")
+    parser.add_argument("--backward-model", metavar="ID_OR_DIR", help="target->source MarianMT")
+    parser.add_argument("--offline", action="store_true", default=None, help="never contact the model hub")
+    _add_glossary_options(parser)
+    _add_checks_options(parser)
+
+
+def _add_eval(commands: argparse._SubParsersAction) -> None:
+    evaluate = commands.add_parser("eval", help="evaluate corpus files, one JSON line per unit",
+                                   description="Evaluate every unit of the corpus files and write one JSON line "
+                                   "per unit (after a header line with the signature), as they are computed.")
+    _add_batch_options(evaluate)
+
+
+def _add_gate(commands: argparse._SubParsersAction) -> None:
+    gate = commands.add_parser("gate", help="CI gate: exit 0 pass, 1 fail, 2 usage or input error",
+                               description="Evaluate the corpus files and pass or fail them against thresholds.")
+    _add_batch_options(gate)
+    gate.add_argument("--min-score", type=float, default=0.0, metavar="S", help="minimum mean score (default 0)")
+    gate.add_argument("--max-critical", type=int, default=0, metavar="N", help="most critical flags (default 0)")
+    gate.add_argument("--max-major", type=int, default=None, metavar="N", help="most major flags (default: any)")
+
+
 def _add_terms(commands: argparse._SubParsersAction) -> None:
     terms = commands.add_parser("terms", help="glossary checks of a TSV file, JSON Lines out (no model)",
                                 description="Check legal and agency terms of each row of a TSV file (header "
@@ -87,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"contresens {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_check(commands)
+    _add_eval(commands)
+    _add_gate(commands)
     _add_terms(commands)
     _add_glossary(commands)
     return parser
@@ -98,6 +132,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from eval.run_check import run_check
 
         return run_check
+    if name in ("eval", "gate"):
+        from eval.run_eval import run_eval, run_gate
+
+        return run_eval if name == "eval" else run_gate
     if name == "terms":
         from eval.run_terms import run_terms
 

@@ -10,7 +10,7 @@ from eval.settings_args import settings_from_args
 from eval.text_report import render_text
 
 
-def _quiet_model_loading() -> None:
+def quiet_model_loading() -> None:
     """Keep transformers' weight-loading progress bars off the terminal (the report is the output)."""
     from transformers.utils import logging as hf_logging
 
@@ -25,7 +25,7 @@ def run_check(args: argparse.Namespace) -> int:
     translation = read_text(args.translation, "translation")
     reference = read_text(args.reference, "reference") if args.reference else None
     settings = settings_from_args(args)
-    _quiet_model_loading()
+    quiet_model_loading()
     checker = Checker.from_settings(settings)
     report = checker.check(source=source, translation=translation, reference=reference)
     sys.stdout.write(report.model_dump_json(indent=2) + "\n" if args.json else render_text(report))

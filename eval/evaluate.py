@@ -1,0 +1,76 @@
+"""Batch evaluation: units in, one result line per unit out, as they are computed; resumable.
+
+The checker runs on each unit (with the models, or rules only). Results stream to the output;
+with `resume`, units already in the output are skipped, so an interrupted run loses nothing
+(a line torn by the interruption is dropped and computed again).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Collection, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from eval.inputs import Unit
+from eval.results import header_line, read_results, unit_record, write_record
+from service.checker import Checker
+
+PROGRESS_EVERY_S = 10.0
+
+
+def _tidy_for_resume(path: Path) -> None:
+    """Rewrite a results file with its complete lines only (a torn last line goes)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if line.strip() and _is_json(line)]
+    path.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+
+
+def _is_json(line: str) -> bool:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def evaluate(units: Iterable[Unit], checker: Checker, *, skip: Collection[str] = ()) -> Iterator[dict[str, Any]]:
+    """Result records of the units not in `skip`, one at a time."""
+    for unit in units:
+        if unit.id in skip:
+            continue
+        report = checker.check(source=unit.source, translation=unit.translation, reference=unit.reference)
+        yield unit_record(unit, report)
+
+
+def run_to_file(units: Iterable[Unit], checker: Checker, output: str | None, *, resume: bool = False,
+                progress: TextIO = sys.stderr) -> list[dict[str, Any]]:
+    """Evaluate into `output` (standard output when None) and return every unit record of the run,
+    the resumed ones included, in output order. Prints a progress line every ten seconds."""
+    path = Path(output) if output else None
+    skip: set[str] = set()
+    records: list[dict[str, Any]] = []
+    write_header = True
+    if path is not None and resume and path.exists():
+        _tidy_for_resume(path)
+        records = list(read_results(str(path)))
+        skip = {str(r["id"]) for r in records}
+        write_header = path.stat().st_size == 0
+    out: TextIO = path.open("a" if skip or not write_header else "w", encoding="utf-8") if path else sys.stdout
+    try:
+        if write_header:
+            out.write(header_line(checker.signature) + "\n")
+        started = last = time.monotonic()
+        for count, record in enumerate(evaluate(units, checker, skip=skip), start=1):
+            write_record(out, record)
+            records.append(record)
+            now = time.monotonic()
+            if now - last >= PROGRESS_EVERY_S:
+                print(f"contresens: {count} units done ({count / (now - started):.1f}/s)", file=progress)
+                last = now
+    finally:
+        if path is not None:
+            out.close()
+    return records

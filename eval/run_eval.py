@@ -1,0 +1,39 @@
+"""`contresens eval` and `contresens gate`: batch evaluation of corpus files, then the gate."""
+
+from __future__ import annotations
+
+import argparse
+
+from eval.evaluate import evaluate, run_to_file
+from eval.formats import read_units
+from eval.gate import Thresholds, apply_gate, summary
+from eval.settings_args import settings_from_args
+from service.checker import Checker
+
+
+def _checker(args: argparse.Namespace) -> Checker:
+    settings = settings_from_args(args)
+    if args.no_model:
+        return Checker.rules_only(settings)
+    from eval.run_check import quiet_model_loading
+
+    quiet_model_loading()
+    return Checker.from_settings(settings)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Evaluate every unit of the inputs and stream the results as JSON Lines."""
+    checker = _checker(args)
+    run_to_file(read_units(args.inputs, args.format), checker, args.output, resume=args.resume)
+    return 0
+
+
+def run_gate(args: argparse.Namespace) -> int:
+    """Evaluate (into --output when given), then pass (0) or fail (1) against the thresholds; print why."""
+    checker = _checker(args)
+    units = read_units(args.inputs, args.format)
+    records = (run_to_file(units, checker, args.output, resume=args.resume) if args.output
+               else list(evaluate(units, checker)))
+    result = apply_gate(records, Thresholds(args.min_score, args.max_critical, args.max_major))
+    print(summary(result))
+    return 0 if result.passed else 1
