@@ -11,7 +11,8 @@ from eval.settings_args import settings_from_args
 from service.checker import Checker
 
 
-def _checker(args: argparse.Namespace) -> Checker:
+def build_checker(args: argparse.Namespace) -> Checker:
+    """The checker a batch command asks for: rules only with --no-model, else with both models."""
     settings = settings_from_args(args)
     if args.no_model:
         return Checker.rules_only(settings)
@@ -23,14 +24,14 @@ def _checker(args: argparse.Namespace) -> Checker:
 
 def run_eval(args: argparse.Namespace) -> int:
     """Evaluate every unit of the inputs and stream the results as JSON Lines."""
-    checker = _checker(args)
+    checker = build_checker(args)
     run_to_file(read_units(args.inputs, args.format), checker, args.output, resume=args.resume)
     return 0
 
 
 def run_gate(args: argparse.Namespace) -> int:
     """Evaluate (into --output when given), then pass (0) or fail (1) against the thresholds; print why."""
-    checker = _checker(args)
+    checker = build_checker(args)
     units = read_units(args.inputs, args.format)
     records = (run_to_file(units, checker, args.output, resume=args.resume) if args.output
                else list(evaluate(units, checker)))
