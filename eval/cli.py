@@ -70,11 +70,37 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
     _add_checks_options(parser)
 
 
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--report", metavar="FILE.html", help="self-contained HTML report")
+    parser.add_argument("--markdown", metavar="FILE.md", help="Markdown summary for a pull-request comment")
+    parser.add_argument("--csv", metavar="FILE.csv", help="one row per flag")
+    parser.add_argument("--junit", metavar="FILE.xml", help="JUnit XML: one test case per unit, failing verdicts fail")
+
+
 def _add_eval(commands: argparse._SubParsersAction) -> None:
     evaluate = commands.add_parser("eval", help="evaluate corpus files, one JSON line per unit",
                                    description="Evaluate every unit of the corpus files and write one JSON line "
                                    "per unit (after a header line with the signature), as they are computed.")
     _add_batch_options(evaluate)
+    _add_report_options(evaluate)
+
+
+def _add_compare(commands: argparse._SubParsersAction) -> None:
+    compare = commands.add_parser("compare", help="compare two systems with significance tests",
+                                  description="Compare two systems' line-aligned translations of one source: "
+                                  "means, 95%% bootstrap intervals, p-values, win/tie/loss.")
+    compare.add_argument("--source", required=True, metavar="FILE")
+    compare.add_argument("--a", required=True, metavar="FILE", help="system A's translation")
+    compare.add_argument("--b", required=True, metavar="FILE", help="system B's translation")
+    compare.add_argument("--reference", metavar="FILE", help="human reference: adds chrF and BLEU")
+    compare.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    compare.add_argument("--seed", type=int, default=12345, help="random seed (default 12345)")
+    compare.add_argument("--json", metavar="FILE", help="also write the numbers as JSON")
+    compare.add_argument("--no-model", action="store_true", help="quality score from the rules only")
+    compare.add_argument("--forward-model", metavar="ID_OR_DIR")
+    compare.add_argument("--backward-model", metavar="ID_OR_DIR")
+    _add_glossary_options(compare)
+    _add_checks_options(compare)
 
 
 def _add_gate(commands: argparse._SubParsersAction) -> None:
@@ -84,6 +110,7 @@ def _add_gate(commands: argparse._SubParsersAction) -> None:
     gate.add_argument("--min-score", type=float, default=0.0, metavar="S", help="minimum mean score (default 0)")
     gate.add_argument("--max-critical", type=int, default=0, metavar="N", help="most critical flags (default 0)")
     gate.add_argument("--max-major", type=int, default=None, metavar="N", help="most major flags (default: any)")
+    _add_report_options(gate)
 
 
 def _add_terms(commands: argparse._SubParsersAction) -> None:
@@ -121,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(commands)
     _add_eval(commands)
     _add_gate(commands)
+    _add_compare(commands)
     _add_terms(commands)
     _add_glossary(commands)
     return parser
@@ -132,6 +160,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from eval.run_check import run_check
 
         return run_check
+    if name == "compare":
+        from eval.run_compare import run_compare
+
+        return run_compare
     if name in ("eval", "gate"):
         from eval.run_eval import run_eval, run_gate
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
 
 from eval.evaluate import evaluate, run_to_file
 from eval.formats import read_units
@@ -23,10 +25,27 @@ def build_checker(args: argparse.Namespace) -> Checker:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    """Evaluate every unit of the inputs and stream the results as JSON Lines."""
+    """Evaluate every unit of the inputs, stream the results as JSON Lines, then write the reports asked for."""
     checker = build_checker(args)
-    run_to_file(read_units(args.inputs, args.format), checker, args.output, resume=args.resume)
+    records = run_to_file(read_units(args.inputs, args.format), checker, args.output, resume=args.resume)
+    write_reports(args, records, checker.signature)
     return 0
+
+
+def write_reports(args: argparse.Namespace, records: list[dict[str, Any]], signature: str) -> None:
+    """The HTML, Markdown, CSV and JUnit files named on the command line."""
+    from eval.report_csv import render_csv
+    from eval.report_html import render_html
+    from eval.report_junit import render_junit
+    from eval.report_markdown import render_markdown
+
+    texts = {u.id: (u.source, u.translation) for u in read_units(args.inputs, args.format)} if args.report else None
+    for path, render in ((args.report, lambda: render_html(records, signature, texts)),
+                         (args.markdown, lambda: render_markdown(records, signature)),
+                         (args.csv, lambda: render_csv(records, signature)),
+                         (args.junit, lambda: render_junit(records, signature))):
+        if path:
+            Path(path).write_text(render(), encoding="utf-8")
 
 
 def run_gate(args: argparse.Namespace) -> int:
@@ -35,6 +54,7 @@ def run_gate(args: argparse.Namespace) -> int:
     units = read_units(args.inputs, args.format)
     records = (run_to_file(units, checker, args.output, resume=args.resume) if args.output
                else list(evaluate(units, checker)))
+    write_reports(args, records, checker.signature)
     result = apply_gate(records, Thresholds(args.min_score, args.max_critical, args.max_major))
     print(summary(result))
     return 0 if result.passed else 1

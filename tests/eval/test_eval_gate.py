@@ -121,3 +121,42 @@ def test_gate_writes_results_when_asked(tmp_path: Path) -> None:
     out = tmp_path / "gate.jsonl"
     assert main(["gate", tsv(tmp_path / "in.tsv"), "--no-model", "--max-critical", "9", "--output", str(out)]) == 0
     assert len(lines(out)) == 5
+
+
+def test_eval_writes_every_report_with_the_signature(tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    out = tmp_path / "r.jsonl"
+    paths = {k: tmp_path / f"report.{k}" for k in ("html", "md", "csv", "xml")}
+    assert main(["eval", tsv(tmp_path / "in.tsv"), "--no-model", "--output", str(out), "--report",
+                 str(paths["html"]), "--markdown", str(paths["md"]), "--csv", str(paths["csv"]), "--junit",
+                 str(paths["xml"])]) == 0
+    signature = str(lines(out)[0]["signature"])
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "<mark" in html and ">floor</mark>" in html and signature in html.replace("&amp;", "&")
+    assert signature in paths["md"].read_text(encoding="utf-8")
+    assert signature in paths["csv"].read_text(encoding="utf-8")
+    suite = ElementTree.parse(paths["xml"]).getroot()
+    assert (suite.get("tests"), suite.get("failures")) == ("4", "1")  # a1 fails; a3 (major) is for review
+
+
+def test_compare_two_systems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "src.fr"
+    source.write_text("\n".join(s for _, s, _ in ROWS) + "\n", encoding="utf-8")
+    good = tmp_path / "good.en"
+    good.write_text("The Paris prosecutor's office opened an investigation.\nHe was taken into police custody on "
+                    "Tuesday.\nThe 22-year-old defendant was sentenced.\nThree people were arrested.\n",
+                    encoding="utf-8")
+    bad = tmp_path / "bad.en"
+    bad.write_text("\n".join(t for _, _, t in ROWS) + "\n", encoding="utf-8")
+    args = ["compare", "--source", str(source), "--a", str(bad), "--b", str(good), "--reference", str(good),
+            "--no-model", "--resamples", "200", "--json", str(tmp_path / "c.json")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4 segments; paired bootstrap 200 resamples") and "quality score" in out and "chrF" in out
+    numbers = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    quality = numbers["metrics"]["quality score"]
+    assert quality["mean_b"] > quality["mean_a"] and quality["wins"] == 2 and quality["losses"] == 0
+    assert main(args) == 0 and json.loads((tmp_path / "c.json").read_text(encoding="utf-8")) == numbers  # seeded
+    bad.write_text("only one line\n", encoding="utf-8")
+    assert main(args) == 2
