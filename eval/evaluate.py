@@ -46,17 +46,19 @@ def evaluate(units: Iterable[Unit], checker: Checker, *, skip: Collection[str] =
 
 
 def run_to_file(units: Iterable[Unit], checker: Checker, output: str | None, *, resume: bool = False,
-                progress: TextIO = sys.stderr) -> list[dict[str, Any]]:
-    """Evaluate into `output` (standard output when None) and return every unit record of the run,
-    the resumed ones included, in output order. Prints a progress line every ten seconds."""
+                keep: bool = True, progress: TextIO = sys.stderr) -> list[dict[str, Any]]:
+    """Evaluate into `output` (standard output when None). Returns every unit record of the run, the
+    resumed ones included, in output order, when `keep` (for reports and the gate); with
+    `keep=False` nothing is held in memory and the list is empty. Prints a progress line every ten
+    seconds."""
     path = Path(output) if output else None
     skip: set[str] = set()
     records: list[dict[str, Any]] = []
     write_header = True
     if path is not None and resume and path.exists():
         _tidy_for_resume(path)
-        records = list(read_results(str(path)))
-        skip = {str(r["id"]) for r in records}
+        skip = {str(r["id"]) for r in read_results(str(path))}
+        records = list(read_results(str(path))) if keep else []
         write_header = path.stat().st_size == 0
     out: TextIO = path.open("a" if skip or not write_header else "w", encoding="utf-8") if path else sys.stdout
     try:
@@ -65,7 +67,8 @@ def run_to_file(units: Iterable[Unit], checker: Checker, output: str | None, *, 
         started = last = time.monotonic()
         for count, record in enumerate(evaluate(units, checker, skip=skip), start=1):
             write_record(out, record)
-            records.append(record)
+            if keep:
+                records.append(record)
             now = time.monotonic()
             if now - last >= PROGRESS_EVERY_S:
                 print(f"contresens: {count} units done ({count / (now - started):.1f}/s)", file=progress)

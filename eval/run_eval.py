@@ -27,7 +27,9 @@ def build_checker(args: argparse.Namespace) -> Checker:
 def run_eval(args: argparse.Namespace) -> int:
     """Evaluate every unit of the inputs, stream the results as JSON Lines, then write the reports asked for."""
     checker = build_checker(args)
-    records = run_to_file(read_units(args.inputs, args.format), checker, args.output, resume=args.resume)
+    wanted = any((args.report, args.markdown, args.csv, args.junit))
+    records = run_to_file(read_units(args.inputs, args.format), checker, args.output, resume=args.resume,
+                          keep=wanted)  # without reports, memory stays flat however many units
     write_reports(args, records, checker.signature)
     return 0
 
