@@ -56,8 +56,9 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
 
 def _add_batch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="corpus files (TSV or JSON Lines)")
-    parser.add_argument("--format", choices=["auto", "tsv", "jsonl"], default="auto",
-                        help="input format (default: from the file extension)")
+    parser.add_argument("--format", choices=["auto", "tsv", "jsonl", "xliff", "tmx", "po", "parallel"], default="auto",
+                        help="input format (default: from the extension: .tsv, .jsonl, .xlf/.xliff/.sdlxliff, .tmx, "
+                        ".po/.pot); parallel: INPUT pairs SOURCE_FILE TRANSLATION_FILE, one segment per line")
     parser.add_argument("--output", "-o", metavar="FILE", help="results as JSON Lines (eval: default standard output)")
     parser.add_argument("--resume", action="store_true", help="skip the units already in --output")
     parser.add_argument("--no-model", action="store_true", help="glossary and localization checks only, no MarianMT")

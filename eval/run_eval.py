@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from eval.evaluate import evaluate, run_to_file
 from eval.formats import read_units
 from eval.gate import Thresholds, apply_gate, summary
+from eval.inputs import Unit
 from eval.settings_args import settings_from_args
 from service.checker import Checker
+
+
+def _units(args: argparse.Namespace) -> Iterator[Unit]:
+    settings = settings_from_args(args)
+    return read_units(args.inputs, args.format, source_lang=settings.source_lang, target_lang=settings.target_lang)
 
 
 def build_checker(args: argparse.Namespace) -> Checker:
@@ -28,7 +35,7 @@ def run_eval(args: argparse.Namespace) -> int:
     """Evaluate every unit of the inputs, stream the results as JSON Lines, then write the reports asked for."""
     checker = build_checker(args)
     wanted = any((args.report, args.markdown, args.csv, args.junit))
-    records = run_to_file(read_units(args.inputs, args.format), checker, args.output, resume=args.resume,
+    records = run_to_file(_units(args), checker, args.output, resume=args.resume,
                           keep=wanted)  # without reports, memory stays flat however many units
     write_reports(args, records, checker.signature)
     return 0
@@ -41,7 +48,7 @@ def write_reports(args: argparse.Namespace, records: list[dict[str, Any]], signa
     from eval.report_junit import render_junit
     from eval.report_markdown import render_markdown
 
-    texts = {u.id: (u.source, u.translation) for u in read_units(args.inputs, args.format)} if args.report else None
+    texts = {u.id: (u.source, u.translation) for u in _units(args)} if args.report else None
     for path, render in ((args.report, lambda: render_html(records, signature, texts)),
                          (args.markdown, lambda: render_markdown(records, signature)),
                          (args.csv, lambda: render_csv(records, signature)),
@@ -53,7 +60,7 @@ def write_reports(args: argparse.Namespace, records: list[dict[str, Any]], signa
 def run_gate(args: argparse.Namespace) -> int:
     """Evaluate (into --output when given), then pass (0) or fail (1) against the thresholds; print why."""
     checker = build_checker(args)
-    units = read_units(args.inputs, args.format)
+    units = _units(args)
     records = (run_to_file(units, checker, args.output, resume=args.resume) if args.output
                else list(evaluate(units, checker)))
     write_reports(args, records, checker.signature)
