@@ -36,6 +36,15 @@ def _is_json(line: str) -> bool:
     return True
 
 
+def _bar(stream: TextIO) -> Any:
+    """A tqdm progress bar (count, rate, elapsed) on a terminal; None elsewhere (plain lines then)."""
+    if not stream.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit=" units", file=stream, dynamic_ncols=True)
+
+
 def evaluate(units: Iterable[Unit], checker: Checker, *, skip: Collection[str] = ()) -> Iterator[dict[str, Any]]:
     """Result records of the units not in `skip`, one at a time."""
     for unit in units:
@@ -49,8 +58,8 @@ def run_to_file(units: Iterable[Unit], checker: Checker, output: str | None, *, 
                 keep: bool = True, progress: TextIO = sys.stderr) -> list[dict[str, Any]]:
     """Evaluate into `output` (standard output when None). Returns every unit record of the run, the
     resumed ones included, in output order, when `keep` (for reports and the gate); with
-    `keep=False` nothing is held in memory and the list is empty. Prints a progress line every ten
-    seconds."""
+    `keep=False` nothing is held in memory and the list is empty. Shows a progress bar on a
+    terminal, and a plain progress line every ten seconds otherwise."""
     path = Path(output) if output else None
     skip: set[str] = set()
     records: list[dict[str, Any]] = []
@@ -65,14 +74,20 @@ def run_to_file(units: Iterable[Unit], checker: Checker, output: str | None, *, 
         if write_header:
             out.write(header_line(checker.signature) + "\n")
         started = last = time.monotonic()
+        bar = _bar(progress)
         for count, record in enumerate(evaluate(units, checker, skip=skip), start=1):
             write_record(out, record)
             if keep:
                 records.append(record)
+            if bar is not None:
+                bar.update(1)
+                continue
             now = time.monotonic()
             if now - last >= PROGRESS_EVERY_S:
                 print(f"contresens: {count} units done ({count / (now - started):.1f}/s)", file=progress)
                 last = now
+        if bar is not None:
+            bar.close()
     finally:
         if path is not None:
             out.close()

@@ -160,3 +160,32 @@ def test_compare_two_systems(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(args) == 0 and json.loads((tmp_path / "c.json").read_text(encoding="utf-8")) == numbers  # seeded
     bad.write_text("only one line\n", encoding="utf-8")
     assert main(args) == 2
+
+
+class _Terminal:
+    """A stand-in for a terminal stream: tqdm only needs write, flush and isatty."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path: Path) -> None:
+    import io
+
+    checker = Checker.rules_only(Settings())
+    terminal = _Terminal()
+    run_to_file(read_units([tsv(tmp_path / "in.tsv")]), checker, str(tmp_path / "a.jsonl"), progress=terminal)  # type: ignore[arg-type]
+    assert "4 units" in terminal.text and "units/s" in terminal.text
+    pipe = io.StringIO()
+    run_to_file(read_units([tsv(tmp_path / "in.tsv")]), checker, str(tmp_path / "b.jsonl"), progress=pipe)
+    assert pipe.getvalue() == ""  # a fast run prints nothing; periodic lines come every ten seconds
