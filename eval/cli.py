@@ -43,32 +43,31 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--translation", required=True, metavar="FILE", help="machine translation to check")
     check.add_argument("--reference", metavar="FILE", help="optional human reference translation")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
-    check.add_argument("--forward-model", metavar="ID_OR_DIR", help="source->target MarianMT (hub id or directory)")
-    check.add_argument("--backward-model", metavar="ID_OR_DIR", help="target->source MarianMT (hub id or directory)")
-    check.add_argument("--source-lang", metavar="LANG", help="source language code (default fr)")
-    check.add_argument("--target-lang", metavar="LANG", help="target language code (default en)")
-    check.add_argument("--beam-size", type=int, metavar="N", help="beam size for translations (default 4)")
-    check.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default auto)")
-    check.add_argument("--offline", action="store_true", default=None, help="never contact the model hub")
-    _add_glossary_options(check)
-    _add_checks_options(check)
+    _add_engine_options(check)
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """Models, language pair, decoding, glossary and checks: the options every scoring command takes."""
+    parser.add_argument("--forward-model", metavar="ID_OR_DIR", help="source->target MarianMT (hub id or directory)")
+    parser.add_argument("--backward-model", metavar="ID_OR_DIR", help="target->source MarianMT (hub id or directory)")
+    parser.add_argument("--source-lang", metavar="LANG", help="source language code (default fr)")
+    parser.add_argument("--target-lang", metavar="LANG", help="target language code (default en)")
+    parser.add_argument("--beam-size", type=int, metavar="N", help="beam size for translations (default 4)")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default auto)")
+    parser.add_argument("--offline", action="store_true", default=None, help="never contact the model hub")
+    _add_glossary_options(parser)
+    _add_checks_options(parser)
 
 
 def _add_batch_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="corpus files (TSV or JSON Lines)")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="corpus files (TSV, JSONL, XLIFF, TMX, PO)")
     parser.add_argument("--format", choices=["auto", "tsv", "jsonl", "xliff", "tmx", "po", "parallel"], default="auto",
                         help="input format (default: from the extension: .tsv, .jsonl, .xlf/.xliff/.sdlxliff, .tmx, "
                         ".po/.pot); parallel: INPUT pairs SOURCE_FILE TRANSLATION_FILE, one segment per line")
     parser.add_argument("--output", "-o", metavar="FILE", help="results as JSON Lines (eval: default standard output)")
     parser.add_argument("--resume", action="store_true", help="skip the units already in --output")
     parser.add_argument("--no-model", action="store_true", help="glossary and localization checks only, no MarianMT")
-    parser.add_argument("--source-lang", metavar="LANG", help="source language code (default fr)")
-    parser.add_argument("--target-lang", metavar="LANG", help="target language code (default en)")
-    parser.add_argument("--forward-model", metavar="ID_OR_DIR", help="source->target MarianMT")
-    parser.add_argument("--backward-model", metavar="ID_OR_DIR", help="target->source MarianMT")
-    parser.add_argument("--offline", action="store_true", default=None, help="never contact the model hub")
-    _add_glossary_options(parser)
-    _add_checks_options(parser)
+    _add_engine_options(parser)
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -98,10 +97,7 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--seed", type=int, default=12345, help="random seed (default 12345)")
     compare.add_argument("--json", metavar="FILE", help="also write the numbers as JSON")
     compare.add_argument("--no-model", action="store_true", help="quality score from the rules only")
-    compare.add_argument("--forward-model", metavar="ID_OR_DIR")
-    compare.add_argument("--backward-model", metavar="ID_OR_DIR")
-    _add_glossary_options(compare)
-    _add_checks_options(compare)
+    _add_engine_options(compare)
 
 
 def _add_gate(commands: argparse._SubParsersAction) -> None:
