@@ -116,3 +116,11 @@ def format_result(result: Result, label: str) -> str:
 def format_errors(result: Result) -> list[str]:
     """The differing rows as JSON lines."""
     return [json.dumps(error, ensure_ascii=False) for error in result.errors]
+
+
+def print_result(result: Result, label: str, errors: bool) -> int:
+    """Print the table (and the differing rows when `errors`); the exit code of a finished run."""
+    print(format_result(result, label))
+    if errors:
+        print("\n".join(format_errors(result)))
+    return 0

@@ -17,7 +17,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 
-from eval.challenge import Item, format_errors, format_result, read_challenge, score
+from eval.challenge import Item, print_result, read_challenge, score
 from eval.inputs import InputError
 from service.checks.base import CheckInput
 from service.checks.registry import UnknownCheckError, resolve_names, run_checks
@@ -50,10 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, UnknownCheckError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(format_result(result, "check"))
-    if args.errors:
-        print("\n".join(format_errors(result)))
-    return 0
+    return print_result(result, "check", args.errors)
 
 
 if __name__ == "__main__":

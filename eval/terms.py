@@ -15,7 +15,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 
-from eval.challenge import Item, format_errors, format_result, read_challenge, score
+from eval.challenge import Item, print_result, read_challenge, score
 from eval.inputs import InputError
 from service.glossary.detector import TermDetector
 from service.glossary.errors import GlossaryFormatError
@@ -42,10 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, GlossaryFormatError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(format_result(result, "rule"))
-    if args.errors:
-        print("\n".join(format_errors(result)))
-    return 0
+    return print_result(result, "rule", args.errors)
 
 
 if __name__ == "__main__":
