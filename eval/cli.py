@@ -107,6 +107,14 @@ def _add_gate(commands: argparse._SubParsersAction) -> None:
     gate.add_argument("--min-score", type=float, default=0.0, metavar="S", help="minimum mean score (default 0)")
     gate.add_argument("--max-critical", type=int, default=0, metavar="N", help="most critical flags (default 0)")
     gate.add_argument("--max-major", type=int, default=None, metavar="N", help="most major flags (default: any)")
+    gate.add_argument("--baseline", metavar="FILE.jsonl", help="results of an earlier run (--output); fail on "
+                      "units whose score fell by more than the margin or that gained flags")
+    gate.add_argument("--regression-margin", type=float, default=5.0, metavar="POINTS",
+                      help="score drop that counts as a regression (default 5)")
+    gate.add_argument("--max-regressions", type=int, default=0, metavar="N",
+                      help="most regressed units against the baseline (default 0)")
+    gate.add_argument("--github-annotations", action="store_true",
+                      help="print ::error/::warning lines that GitHub Actions shows on the translation files")
     _add_report_options(gate)
 
 

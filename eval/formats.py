@@ -248,7 +248,8 @@ def read_po_units(path: str) -> Iterator[Unit]:
 
 
 def read_parallel_units(source_path: str, translation_path: str) -> Iterator[Unit]:
-    """Units of two aligned plain-text files, one segment per line: id = line number, location source:line.
+    """Units of two aligned plain-text files, one segment per line: id = line number, location translation:line
+    (the text under review, where a CI annotation should point).
     Lines empty on both sides are skipped; the files must have as many lines."""
     sources = read_text(source_path, "input").splitlines()
     targets = read_text(translation_path, "input").splitlines()
@@ -262,4 +263,4 @@ def read_parallel_units(source_path: str, translation_path: str) -> Iterator[Uni
             continue  # untranslated segment
         if not source.strip():
             raise InputError(f"input file {source_path}, line {number}: empty source for a non-empty translation")
-        yield Unit(str(number), source, target, None, f"{source_path}:{number}")
+        yield Unit(str(number), source, target, None, f"{translation_path}:{number}")

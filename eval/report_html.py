@@ -17,6 +17,7 @@ th,td{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left
 th.sortable{cursor:pointer;background:#f3f3f3}
 th.sortable:after{content:" \\2195";color:#999}
 td.num{text-align:right}
+td.back{color:#555;font-style:italic}
 mark{padding:0 .1em;border-radius:2px}
 mark.sev-critical{background:#f8a5a5}
 mark.sev-major{background:#fbd38d}
@@ -153,6 +154,7 @@ def render_html(records: Sequence[dict[str, Any]], signature: str,
                 translation, flags, "translation")
         else:
             source_html, translation_html = _flag_texts(flags, "source"), _flag_texts(flags, "translation")
+        back = " ".join(str(seg.get("back_translation") or "") for seg in record.get("segments") or []).strip()
         items = "".join(f'<li class="sev-{_esc(f.get("severity"))}">{_esc(_title(f))}</li>' for f in flags)
         verdict = str(record.get("verdict", ""))
         score = float(record.get("score", 0.0))
@@ -160,7 +162,7 @@ def render_html(records: Sequence[dict[str, Any]], signature: str,
             f"<tr><td>{_esc(unit_id)}</td><td>{_esc(record.get('location'))}</td>"
             f'<td class="num" data-key="{score}">{score:.1f}</td>'
             f'<td class="verdict-{_esc(verdict)}" data-key="{_VERDICT_ORDER.get(verdict, "3")}">{_esc(verdict)}</td>'
-            f"<td>{source_html}</td><td>{translation_html}</td>"
+            f'<td>{source_html}</td><td>{translation_html}</td><td class="back">{_esc(back)}</td>'
             f'<td>{"<ul class=flags>" + items + "</ul>" if items else ""}</td></tr>'
         )
     summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in ("fail", "review", "pass"))
@@ -181,7 +183,8 @@ def render_html(records: Sequence[dict[str, Any]], signature: str,
 <h2>Units</h2>
 <table id="units">
 <thead><tr><th class="sortable">Id</th><th>Location</th><th class="sortable" data-type="num">Score</th>
-<th class="sortable">Verdict</th><th>Source</th><th>Translation</th><th>Flags</th></tr></thead>
+<th class="sortable">Verdict</th><th>Source</th><th>Translation</th><th>Back-translation</th><th>Flags</th>
+</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>

@@ -42,12 +42,31 @@ def write_record(out: TextIO, record: dict[str, Any]) -> None:
     out.flush()
 
 
+def read_header(path: str) -> dict[str, Any] | None:
+    """The header line of a results file (version and signature), or None when it has none."""
+    try:
+        with Path(path).open(encoding="utf-8") as stream:
+            first = stream.readline()
+    except OSError as exc:
+        raise InputError(f"results file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"results file {path}, line 1: not valid UTF-8 ({exc.reason})") from exc
+    try:
+        record = json.loads(first)
+    except json.JSONDecodeError:
+        return None
+    return record if isinstance(record, dict) and "signature" in record and "id" not in record else None
+
+
 def read_results(path: str) -> Iterator[dict[str, Any]]:
-    """Unit records of a results file (the header line is skipped; a torn last line is ignored)."""
+    """Unit records of a results file (the header line is skipped; a torn last line is ignored).
+    A line that is not a unit record with an id and a numeric score is an error naming the line."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise InputError(f"results file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"results file {path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -57,5 +76,10 @@ def read_results(path: str) -> Iterator[dict[str, Any]]:
             if number == len(lines):  # the line being written when the run was stopped
                 return
             raise InputError(f"results file {path}, line {number}: not valid JSON ({exc.msg})") from exc
-        if "id" in record:
-            yield record
+        if not isinstance(record, dict):
+            raise InputError(f"results file {path}, line {number}: expected a JSON object")
+        if "id" not in record:
+            continue  # the header line
+        if isinstance(record.get("score"), bool) or not isinstance(record.get("score"), (int, float)):
+            raise InputError(f"results file {path}, line {number}, field 'score': missing or not a number")
+        yield record

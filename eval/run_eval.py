@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from eval.annotations import workflow_commands
 from eval.evaluate import evaluate, run_to_file
 from eval.formats import read_units
 from eval.gate import Thresholds, apply_gate, summary
 from eval.inputs import Unit
+from eval.regressions import compare_to_baseline, load_baseline
 from eval.settings_args import settings_from_args
 from service.checker import Checker
 
@@ -60,10 +62,22 @@ def write_reports(args: argparse.Namespace, records: list[dict[str, Any]], signa
 def run_gate(args: argparse.Namespace) -> int:
     """Evaluate (into --output when given), then pass (0) or fail (1) against the thresholds; print why."""
     checker = build_checker(args)
+    if args.baseline:
+        load_baseline(args.baseline, checker.signature)  # a bad baseline fails before any work is done
     units = _units(args)
     records = (run_to_file(units, checker, args.output, resume=args.resume) if args.output
                else list(evaluate(units, checker)))
     write_reports(args, records, checker.signature)
-    result = apply_gate(records, Thresholds(args.min_score, args.max_critical, args.max_major))
+    comparison = None
+    if args.baseline:
+        baseline, differs = load_baseline(args.baseline, checker.signature)
+        comparison = compare_to_baseline(records, baseline, args.regression_margin)
+        comparison.signature_differs = differs
+    thresholds = Thresholds(args.min_score, args.max_critical, args.max_major, args.max_regressions)
+    result = apply_gate(records, thresholds, comparison)
+    if args.github_annotations:
+        regressions = comparison.regressions if comparison else ()
+        for line in workflow_commands(records, regressions, comparison.margin if comparison else None):
+            print(line)
     print(summary(result))
     return 0 if result.passed else 1

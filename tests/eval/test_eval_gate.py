@@ -54,11 +54,18 @@ def test_eval_with_tiny_models(tmp_path: Path, tiny_models: dict[str, Path], mon
     monkeypatch.setenv("CONTRESENS_MAX_LENGTH", "12")
     monkeypatch.setenv("CONTRESENS_BEAM_SIZE", "1")
     out = tmp_path / "out.jsonl"
-    assert main(["eval", jsonl(tmp_path / "in.jsonl", ROWS[:2]), "--output", str(out)]) == 0
+    report = tmp_path / "report.html"
+    assert main(["eval", jsonl(tmp_path / "in.jsonl", ROWS[:2]), "--output", str(out), "--report", str(report)]) == 0
     header, *units = lines(out)
     assert "sha256:" in str(header["signature"])
     assert [u["id"] for u in units] == ["a1", "a2"]
     assert all(s["back_translation"] for u in units for s in u["segments"])  # type: ignore[union-attr]
+    import html
+
+    page = report.read_text(encoding="utf-8")  # the back-translation sits beside the source and the MT
+    for unit in units:
+        back = " ".join(s["back_translation"] for s in unit["segments"])  # type: ignore[union-attr]
+        assert f'<td class="back">{html.escape(back)}</td>' in page
 
 
 def test_resume_after_an_interruption_gives_the_same_output(tmp_path: Path) -> None:

@@ -85,9 +85,9 @@ def test_po_context_plurals_and_skipped_untranslated_and_fuzzy_entries() -> None
 def test_parallel_files_line_numbers_as_ids() -> None:
     fr, en = at("court.fr.txt"), at("court.en.txt")
     assert units([fr, en], "parallel") == [
-        ("1", "Le tribunal a rendu son jugement.", "The court delivered its judgment.", f"{fr}:1"),
-        ("2", "Le prévenu a été condamné.", "The defendant was sentenced.", f"{fr}:2"),
-        ("4", "L'audience a été renvoyée.", "The hearing was adjourned.", f"{fr}:4"),
+        ("1", "Le tribunal a rendu son jugement.", "The court delivered its judgment.", f"{en}:1"),
+        ("2", "Le prévenu a été condamné.", "The defendant was sentenced.", f"{en}:2"),
+        ("4", "L'audience a été renvoyée.", "The hearing was adjourned.", f"{en}:4"),
     ]
 
 
@@ -124,7 +124,7 @@ def test_eval_no_model_reads_each_format(tmp_path: Path, inputs: list[str], extr
     header, *records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert "signature" in header
     assert [r["id"] for r in records] == ids
-    assert all(str(r["location"]).startswith(at(inputs[0])) for r in records)
+    assert all(str(r["location"]).startswith(at(inputs[-1])) for r in records)  # parallel: the translation
 
 
 @pytest.mark.parametrize(
