@@ -118,6 +118,21 @@ def _add_gate(commands: argparse._SubParsersAction) -> None:
     _add_report_options(gate)
 
 
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="run the HTTP scoring service (FastAPI, uvicorn)",
+                                description="Run the HTTP scoring service. Every setting can also come from "
+                                "CONTRESENS_* environment variables (see the README).")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 "
+                       "for all interfaces)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="worker processes, each with its own models (default 1)")
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--no-preflight", action="store_true",
+                       help="do not check that the model files exist before starting")
+    _add_engine_options(serve)
+
+
 def _add_terms(commands: argparse._SubParsersAction) -> None:
     terms = commands.add_parser("terms", help="glossary checks of a TSV file, JSON Lines out (no model)",
                                 description="Check legal and agency terms of each row of a TSV file (header "
@@ -154,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_eval(commands)
     _add_gate(commands)
     _add_compare(commands)
+    _add_serve(commands)
     _add_terms(commands)
     _add_glossary(commands)
     return parser
@@ -173,6 +189,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from eval.run_eval import run_eval, run_gate
 
         return run_eval if name == "eval" else run_gate
+    if name == "serve":
+        from eval.run_serve import run_serve
+
+        return run_serve
     if name == "terms":
         from eval.run_terms import run_terms
 
@@ -205,3 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> None:
     """Console-script entry point."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -10,19 +10,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from service.checks.base import CheckInput
 from service.checks.registry import resolve_names, run_checks
 from service.config import Settings
-from service.glossary.concept import Glossary
+from service.glossary.concept import Concept, Glossary
 from service.glossary.detector import TermDetector
+from service.glossary.layered import LayeredTerms
 from service.glossary.loading import glossary_for
 from service.report import Flag, Report, Segment, Signals
 from service.scoring import document_score, document_verdict, segment_score, segment_verdict
 from service.segment import Link, Sentence, align, split_sentences
 from service.signals import pseudo_reference_chrf, roundtrip, sentence_metrics, suspicious_spans
 from service.signature import build_signature
-from service.translate import ModelUnavailableError, Translator
+from service.translate import ModelUnavailableError, TokenScores, Translator
+
+
+class TranslationModel(Protocol):
+    """What the checker needs of a model direction: a Translator, or a DynamicBatcher wrapping one."""
+
+    device: str
+
+    @property
+    def dtype(self) -> str: ...
+
+    def describe(self) -> str: ...
+
+    def translate(self, texts: Sequence[str], *, beam_size: int = 4, max_length: int = 512,
+                  batch_size: int = 16) -> list[str]: ...
+
+    def score(self, *, sources: Sequence[str], targets: Sequence[str], batch_size: int = 16) -> list[TokenScores]: ...
 
 
 @dataclass(frozen=True)
@@ -57,8 +75,8 @@ class Checker:
     def __init__(
         self,
         *,
-        forward: Translator | None,
-        backward: Translator | None,
+        forward: TranslationModel | None,
+        backward: TranslationModel | None,
         settings: Settings,
         glossary: Glossary | None = None,
     ) -> None:
@@ -91,7 +109,7 @@ class Checker:
         `ModelUnavailableError` saying which one, and which flag or environment variable points to
         a local copy. The glossary is read first, so a bad termbase fails before minutes of loading."""
         glossary = glossary_for(settings)
-        models = []
+        models: list[TranslationModel] = []
         for role, name, flag, env in (
             ("forward", settings.forward_model_name, "--forward-model", "CONTRESENS_FORWARD_MODEL"),
             ("backward", settings.backward_model_name, "--backward-model", "CONTRESENS_BACKWARD_MODEL"),
@@ -113,12 +131,13 @@ class Checker:
         return cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
 
     def _rule_flags(self, source: str, translation: str, back_translation: str | None, source_offset: int,
-                    translation_offset: int, segment: int, names: Sequence[str]) -> list[Flag]:
+                    translation_offset: int, segment: int, names: Sequence[str],
+                    terms: TermDetector | LayeredTerms | None) -> list[Flag]:
         """Glossary and localization flags of one aligned segment, with document offsets."""
-        occurrences = self.terms.find_terms(source) if self.terms is not None else []
+        occurrences = terms.find_terms(source) if terms is not None else []
         flags: list[Flag] = []
-        if self.terms is not None:
-            flags += self.terms.check(source=source, translation=translation, back_translation=back_translation,
+        if terms is not None:
+            flags += terms.check(source=source, translation=translation, back_translation=back_translation,
                                       source_offset=source_offset, translation_offset=translation_offset,
                                       segment=segment, occurrences=occurrences)
         item = CheckInput(source, translation, self.settings.source_lang, self.settings.target_lang,
@@ -157,18 +176,27 @@ class Checker:
         return units
 
     def check(
-        self, *, source: str, translation: str, reference: str | None = None, checks: Sequence[str] | None = None
+        self, *, source: str, translation: str, reference: str | None = None, checks: Sequence[str] | None = None,
+        glossary: Sequence[Concept] = (),
     ) -> Report:
         """Check one document: `translation` is the machine translation of `source`.
 
         `checks` picks the localization checks for this call (default: those of the settings);
-        an unknown name raises `UnknownCheckError`. The choice shows in the report's signature.
+        an unknown name raises `UnknownCheckError`. `glossary` adds termbase entries for this call
+        only, laid over the checker's glossary (they win on the same id or French term). Both show in
+        the report's signature.
         """
         s = self.settings
         names = self.check_names if checks is None else resolve_names(checks)
         signature = self.signature.replace(
             f"|checks:{'+'.join(self.check_names) or 'none'}|", f"|checks:{'+'.join(names) or 'none'}|"
         )
+        terms: TermDetector | LayeredTerms | None = self.terms
+        if glossary:
+            terms = LayeredTerms(self.terms, Glossary(glossary, name="request"), source_lang=s.source_lang,
+                                 target_lang=s.target_lang)
+            old = self.terms.glossary.checksum if self.terms is not None else "none"
+            signature = signature.replace(f"|glossary:{old}|", f"|glossary:{terms.glossary.checksum}|")
         units = self._units(source, translation, reference)
         # units with text on both sides go to the models, in one batch per call; model_row maps
         # a unit's index to its row in those batches
@@ -208,7 +236,7 @@ class Checker:
                          suggestion="Remove the sentence or check that the source is complete.")
                 )
             elif not models:
-                flags += self._rule_flags(src_text, mt_text, None, sa, ma, index, names)
+                flags += self._rule_flags(src_text, mt_text, None, sa, ma, index, names, terms)
             else:
                 bt, pr = back[k], pseudo[k]
                 signals = Signals(
@@ -219,7 +247,7 @@ class Checker:
                     reference=sentence_metrics(mt_text, unit.reference) if unit.reference else None,
                 )
                 spans = suspicious_spans(forward_scores[k], threshold=s.low_prob_threshold, offset=ma)
-                flags += self._rule_flags(src_text, mt_text, bt, sa, ma, index, names)
+                flags += self._rule_flags(src_text, mt_text, bt, sa, ma, index, names, terms)
             score = segment_score(signals, flags, rules_only=not models and k is not None)
             segments.append(
                 Segment(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.checks.registry import resolve_names
@@ -54,6 +54,22 @@ class Settings(BaseSettings):
     skip_checks: list[str] = Field(default_factory=list, description="Localization checks to leave out.")
     pass_score: float = Field(default=70.0, ge=0.0, le=100.0, description="Segments at or above this score pass.")
     fail_score: float = Field(default=40.0, ge=0.0, le=100.0, description="Segments below this score fail.")
+
+    # HTTP service (contresens serve)
+    api_key: SecretStr | None = Field(default=None, description="When set, requests must send it as X-API-Key.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (none by default).")
+    max_chars: int = Field(default=20_000, ge=1, description="Most characters in one source, translation or "
+                           "reference.")
+    max_documents: int = Field(default=32, ge=1, description="Most documents in one batch request.")
+    max_glossary_entries: int = Field(default=200, ge=0, description="Most termbase entries in one request.")
+    max_body_bytes: int = Field(default=2_000_000, ge=1024, description="Largest request body accepted (413 above).")
+    batching: bool = Field(default=True, description="Coalesce concurrent requests into shared model batches.")
+    batch_max_tokens: int = Field(default=4096, ge=1, description="Most tokens in one coalesced model batch.")
+    batch_max_wait_ms: float = Field(default=10.0, ge=0.0, le=1000.0, description="How long a batch waits for "
+                                     "more requests.")
+    queue_size: int = Field(default=256, ge=1, description="Most model calls waiting; beyond, 503 + Retry-After.")
+    request_timeout_s: float = Field(default=120.0, gt=0.0, description="A request still waiting for the model "
+                                     "after this long is answered 504.")
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
