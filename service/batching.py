@@ -473,10 +473,11 @@ class DynamicBatcher:
     def _execute(self, batch: list[_Request]) -> None:
         """Run `batch` and set every request's future.
 
-        When a merged call fails, each request is run again alone, so a request whose own input
-        makes the model raise (a target holding a tokenizer special token, say) fails alone
-        instead of failing everyone merged with it; when the model itself is broken, every caller
-        gets the exception of its own call.
+        When a merged call fails, its two halves are run again, down to single requests, so a
+        request whose own input makes the model raise (a target holding a tokenizer special token,
+        say) fails alone instead of failing everyone merged with it, at the cost of about 2·log2(n)
+        extra calls rather than n. When the model itself is broken, every caller gets the
+        exception raised by the call of its request alone.
         """
         try:
             results = self._call(batch)
@@ -484,8 +485,9 @@ class DynamicBatcher:
             if len(batch) == 1:
                 batch[0].future.set_exception(exc)
                 return
-            for request in batch:
-                self._execute([request])
+            half = len(batch) // 2
+            self._execute(batch[:half])
+            self._execute(batch[half:])
             return
         offset = 0
         for request in batch:
