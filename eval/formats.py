@@ -17,7 +17,7 @@ import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException
 from translate.storage import po, tmx, xliff, xliff2
 
-from eval.inputs import InputError, Unit, read_text, read_tsv_units
+from eval.inputs import InputError, Unit, read_lines, read_text, read_tsv_units
 
 FORMATS = ("auto", "tsv", "jsonl", "xliff", "tmx", "po", "parallel")
 
@@ -42,7 +42,7 @@ def detect_format(path: str) -> str:
 def read_jsonl_units(path: str) -> Iterator[Unit]:
     """Units of a JSON Lines file: one object per line with `id`, `source`, `translation`, optional `reference`."""
     seen: dict[str, int] = {}
-    for number, line in enumerate(read_text(path, "input").splitlines(), start=1):
+    for number, line in enumerate(read_lines(path, "input"), start=1):
         if not line.strip():
             continue
         try:

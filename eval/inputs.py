@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,11 +39,26 @@ def read_text(path: str, what: str) -> str:
         raise InputError(f"{what} file {path}, line {line}: {problem}") from exc
 
 
+def read_lines(path: str, what: str) -> Iterator[str]:
+    """The lines of a UTF-8 file (line ends kept), read as they are needed, so memory does not grow
+    with the file; an undecodable line raises InputError naming the file and the line."""
+    try:
+        with Path(path).open("rb") as stream:
+            for number, raw in enumerate(stream, start=1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    problem = f"not valid UTF-8 ({exc.reason} at byte {exc.start} of the line)"
+                    raise InputError(f"{what} file {path}, line {number}: {problem}") from exc
+                yield line
+    except OSError as exc:
+        raise InputError(f"{what} file {path}: {exc.strerror or exc}") from exc
+
+
 def read_tsv_units(path: str) -> Iterator[Unit]:
     """Units of a tab-separated file with a header row naming `id`, `source`, `translation`
-    (and optionally `reference`); fields are not quoted. Yields as it reads."""
-    text = read_text(path, "input")
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
+    (and optionally `reference`); fields are not quoted. Yields as it reads, line by line."""
+    rows = csv.reader(read_lines(path, "input"), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(rows, None)
     if header is None:
         raise InputError(f"input file {path}: empty, expected a header row with {', '.join(REQUIRED_COLUMNS)}")
