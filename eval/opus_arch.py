@@ -31,6 +31,7 @@ torch, transformers and sentencepiece are imported when a model is built, not wh
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import tempfile
@@ -112,22 +113,26 @@ def sample_text(lang: str) -> str:
     return "\n".join((SAMPLES / name).read_text(encoding="utf-8") for name in SAMPLE_FILES[lang])
 
 
-def train_spm(text: str, prefix: Path, vocab_size: int, *, repeat: int = 1) -> Path:
-    """Train a unigram SentencePiece model on `text` (written `repeat` times) and return the `.model` path.
+def train_spm(text: str, path: Path, vocab_size: int, *, repeat: int = 1) -> Path:
+    """Train a unigram SentencePiece model on `text` (its lines, `repeat` times), write it to `path`, return `path`.
 
     `hard_vocab_limit=False` lets a short text give fewer pieces than `vocab_size`; every character of
-    the text is covered, and there are no pad, bos or eos pieces (Marian's vocab.json adds them).
+    the text is covered, and there are no pad, bos or eos pieces (Marian's vocab.json adds them). The
+    sentences go through an iterator, not a file, so no temporary path ends up in the model: the same
+    text gives the same bytes.
     """
     import sentencepiece as spm
 
-    corpus = prefix.with_suffix(".txt")
-    corpus.write_text("\n".join([text] * repeat), encoding="utf-8")
+    lines = text.splitlines() * repeat
+    longest = max((len(line.encode("utf-8")) for line in lines), default=0)
+    model = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(prefix), vocab_size=vocab_size, hard_vocab_limit=False,
+        sentence_iterator=iter(lines), model_writer=model, vocab_size=vocab_size, hard_vocab_limit=False,
         character_coverage=1.0, pad_id=-1, bos_id=-1, eos_id=-1, unk_id=0, minloglevel=2,
-        max_sentence_length=1 << 16,
+        max_sentence_length=max(4192, longest + 1),  # the default, 4192 bytes, would skip longer lines
     )
-    return prefix.with_suffix(".model")
+    path.write_bytes(model.getvalue())
+    return path
 
 
 def marian_vocab(spm_models: list[Path], size: int | None = None) -> dict[str, int]:
@@ -169,8 +174,8 @@ def build_random_opus_mt(
     source_text = text if text is not None else sample_text(source_lang)
     target_text = text if text is not None else sample_text(target_lang)
     with tempfile.TemporaryDirectory() as tmp:
-        source_spm = train_spm(source_text, Path(tmp) / "source", SPM_PIECES)
-        target_spm = train_spm(target_text, Path(tmp) / "target", SPM_PIECES)
+        source_spm = train_spm(source_text, Path(tmp) / "source.spm", SPM_PIECES)
+        target_spm = train_spm(target_text, Path(tmp) / "target.spm", SPM_PIECES)
         vocab = marian_vocab([source_spm, target_spm], VOCAB_SIZE)
         vocab_file = Path(tmp) / "vocab.json"
         vocab_file.write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")

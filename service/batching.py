@@ -138,6 +138,8 @@ class DynamicBatcher:
       (None: as long as it takes). A `Checker` passes none, so this is how a service bounds them.
     - `enabled=False`: calls go straight to the translator in the caller's thread (the baseline
       for benchmarks), still counted in `stats` and reported to the observer.
+    - `model_lock`: a lock shared with the other direction's batcher, so that one model call runs
+      at a time; a batch then also takes in the requests that arrived while it waited for it.
     """
 
     def __init__(
@@ -151,6 +153,7 @@ class DynamicBatcher:
         observer: BatchObserver | None = None,
         max_batch_size: int = 64,
         timeout: float | None = None,
+        model_lock: threading.Lock | None = None,
     ) -> None:
         if max_batch_tokens < 1 or max_queue < 1 or max_batch_size < 1 or max_wait_ms < 0:
             raise ValueError("max_batch_tokens, max_queue and max_batch_size must be positive, max_wait_ms >= 0")
@@ -164,6 +167,7 @@ class DynamicBatcher:
         self.enabled = enabled
         self.observer = observer
         self.timeout = timeout
+        self.model_lock = model_lock
         self._queue: deque[_Request] = deque()
         self._cond = threading.Condition()
         self._closed = False
@@ -431,11 +435,37 @@ class DynamicBatcher:
                 if started:
                     return started
 
+    def _top_up(self, batch: list[_Request]) -> list[_Request]:
+        """`batch` with the requests of its kind that came while it waited for the model lock, within
+        the token budget (they would otherwise wait for the next round)."""
+        with self._cond:
+            tokens = sum(r.tokens for r in batch)
+            joined = []
+            for request in list(self._queue):
+                if request.key != batch[0].key:
+                    continue
+                if tokens + request.tokens > self.max_batch_tokens:
+                    break
+                self._queue.remove(request)
+                tokens += request.tokens
+                if request.future.set_running_or_notify_cancel():
+                    joined.append(request)
+            if joined:
+                self._depth_changed()
+        return batch + joined
+
     def _run(self) -> None:
-        """The worker thread: batches until closed and drained."""
+        """The worker thread: batches until closed and drained. With a `model_lock` shared by the
+        batchers of both directions, one model call runs at a time (on a CPU two calls at once only
+        fight for the same cores), and a batch takes in what arrived while it waited for the lock."""
         while (batch := self._gather()) is not None:
             try:
-                self._execute(batch)
+                if self.model_lock is None:
+                    self._execute(batch)
+                else:
+                    with self.model_lock:
+                        batch = self._top_up(batch)
+                        self._execute(batch)
             except BaseException as exc:  # never leave a caller waiting forever
                 for request in batch:
                     if not request.future.done():

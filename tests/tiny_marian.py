@@ -1,7 +1,8 @@
 """Build tiny, randomly initialised MarianMT models for tests (recipe: ../shared/DESIGN.md).
 
 Two SentencePiece models are trained on the project's own text, a vocab.json joins them with
-`</s>` = 0 and `<pad>` last (also the decoder start), and a one-layer MarianConfig with
+`</s>` = 0 and `<pad>` last (also the decoder start; both helpers come from eval.opus_arch, which
+builds full-size random models for benchmarks the same way), and a one-layer MarianConfig with
 d_model 32 is saved with `save_pretrained`, so the directory loads through the same
 `Translator.load` that production uses. Such a model translates badly but for real.
 """
@@ -14,18 +15,9 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import sentencepiece as spm
 from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
-
-def _train_spm(text: str, prefix: Path) -> Path:
-    corpus = prefix.with_suffix(".txt")
-    corpus.write_text("\n".join([text] * 5), encoding="utf-8")
-    spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(prefix), vocab_size=200, hard_vocab_limit=False,
-        character_coverage=1.0, pad_id=-1, bos_id=-1, eos_id=-1, unk_id=0, minloglevel=2,
-    )
-    return prefix.with_suffix(".model")
+from eval.opus_arch import marian_vocab, train_spm
 
 
 def build_tiny_marian(out: Path, source_text: str, target_text: str, source_lang: str, target_lang: str,
@@ -35,14 +27,9 @@ def build_tiny_marian(out: Path, source_text: str, target_text: str, source_lang
 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        src_model = _train_spm(source_text, Path(tmp) / "source")
-        tgt_model = _train_spm(target_text, Path(tmp) / "target")
-        vocab = {"</s>": 0, "<unk>": 1}
-        for path in (src_model, tgt_model):
-            sp = spm.SentencePieceProcessor(model_file=str(path))
-            for i in range(sp.get_piece_size()):
-                vocab.setdefault(sp.id_to_piece(i), len(vocab))
-        vocab["<pad>"] = len(vocab)
+        src_model = train_spm(source_text, Path(tmp) / "source.spm", 200, repeat=5)
+        tgt_model = train_spm(target_text, Path(tmp) / "target.spm", 200, repeat=5)
+        vocab = marian_vocab([src_model, tgt_model])
         (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
         shutil.copy(src_model, out / "source.spm")
         shutil.copy(tgt_model, out / "target.spm")

@@ -54,11 +54,12 @@ class ModelState:
         try:
             checker = self.loader(s)
             if checker.forward is not None and checker.backward is not None:
+                one_at_a_time = threading.Lock()  # both directions share the cores (or the GPU)
                 for role in ("forward", "backward"):
                     batcher = DynamicBatcher(getattr(checker, role), max_batch_tokens=s.batch_max_tokens,
                                              max_wait_ms=s.batch_max_wait_ms, max_queue=s.queue_size,
                                              enabled=s.batching, observer=self.metrics.observer(role),
-                                             timeout=s.request_timeout_s)
+                                             timeout=s.request_timeout_s, model_lock=one_at_a_time)
                     self._batchers.append(batcher)
                     setattr(checker, role, batcher)
             checker.check(source=WARM_UP[0], translation=WARM_UP[1])  # warm-up: one batch through everything

@@ -455,3 +455,23 @@ def test_close_finishes_queued_requests_then_stops_the_thread() -> None:
     with DynamicBatcher(fake) as other:
         assert other.running
     assert not other.running
+
+
+def test_shared_model_lock_runs_one_call_at_a_time_and_tops_up_batches() -> None:
+    lock = threading.Lock()
+    fake = FakeTranslator()
+    batcher = DynamicBatcher(fake, max_wait_ms=0.0, model_lock=lock)  # type: ignore[arg-type]
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            lock.acquire()  # the other direction's model call is running
+            futures = [pool.submit(batcher.translate, [f"t{i}"], beam_size=1, max_length=8) for i in range(6)]
+            wait_until(lambda: batcher.queue_depth() == 0 or len(futures) == 6)
+            time.sleep(0.2)  # the first request was gathered alone (no wait), the rest queued behind it
+            assert fake.calls == []  # nothing reaches the model while the lock is held elsewhere
+            lock.release()
+            results = [f.result(timeout=10) for f in futures]
+        assert results == [fake.translate([f"t{i}"], beam_size=1, max_length=8) for i in range(6)]
+        merged = [call for call in fake.calls[:-6] if call[0] == "translate"]
+        assert len(merged) == 1 and sorted(merged[0][1]) == [f"t{i}" for i in range(6)]  # one call for all six
+    finally:
+        batcher.close()
