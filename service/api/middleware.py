@@ -59,12 +59,19 @@ class RequestContext:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (REQUEST_ID_HEADER.encode(), request_id.encode())]
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == REQUEST_ID_HEADER.encode() for name, _ in headers):
+                    headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
+                message["headers"] = headers
             await send(message)
 
         try:
             if scope["method"] in _WITH_BODY:
+                kind = headers.get("content-type", "").split(";")[0].strip().lower()
+                if kind != "application/json" and not kind.endswith("+json"):
+                    await _reply(send_with_id, 415, f"send the body as JSON with Content-Type: application/json "
+                                 f"(got {kind or 'no Content-Type'})", request_id)
+                    return
                 body = await self._read_body(scope, receive, headers, request_id, send_with_id)
                 if body is None:
                     return

@@ -3,20 +3,43 @@ so that an over-long text or too many documents is a 422 naming the field, befor
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 
 from service.checks.registry import resolve_names
 from service.config import Settings
 from service.glossary.concept import Concept
+from service.glossary.normalize import fold
 from service.report import Report
 
 
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    """Refuse texts with nothing to translate (only spaces or invisible format characters such as a
+    zero-width space) and texts with control characters other than tab and line breaks."""
+    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in value):
         raise ValueError("must not be empty or whitespace only")
+    bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
+    if bad is not None:
+        raise ValueError(f"contains the control character U+{ord(bad):04X} at position {value.index(bad)}")
     return value
+
+
+def _distinct_entries(entries: list[Concept]) -> list[Concept]:
+    """Two request entries with one id, or one French term, would leave it undefined which one applies."""
+    ids: dict[str, int] = {}
+    terms: dict[str, int] = {}
+    for index, concept in enumerate(entries):
+        if concept.id in ids:
+            raise ValueError(f"entry {index}: id {concept.id!r} appears twice (first in entry {ids[concept.id]})")
+        ids[concept.id] = index
+        for term in concept.french:
+            key = fold(term)
+            if key in terms and terms[key] != index:
+                raise ValueError(f"entry {index}: French term {term!r} is also in entry {terms[key]}")
+            terms[key] = index
+    return entries
 
 
 class ScoreOptions(BaseModel):
@@ -28,10 +51,17 @@ class ScoreOptions(BaseModel):
                                      "server's): numbers, dates, names, untranslated, length, markup, typography.")
     skip_checks: list[str] = Field(default_factory=list, description="Localization checks to leave out.")
 
-    @model_validator(mode="after")
-    def _known(self) -> ScoreOptions:
-        resolve_names(self.checks, self.skip_checks)  # UnknownCheckError is a ValueError: 422 names the check
-        return self
+    @field_validator("checks")
+    @classmethod
+    def _known_checks(cls, names: list[str] | None) -> list[str] | None:
+        resolve_names(names)  # UnknownCheckError is a ValueError: 422 at options.checks, naming the check
+        return names
+
+    @field_validator("skip_checks")
+    @classmethod
+    def _known_skips(cls, names: list[str]) -> list[str]:
+        resolve_names(None, names)
+        return names
 
     def check_names(self, default: list[str]) -> list[str] | None:
         """The checks for this request, or None for the server's default."""
@@ -57,11 +87,12 @@ def request_models(settings: Settings) -> tuple[type[BaseModel], type[BaseModel]
     """The score and batch request models, with this server's limits (characters per text, documents
     per batch, termbase entries per request)."""
     text = Annotated[str, StringConstraints(min_length=1, max_length=settings.max_chars), AfterValidator(_not_blank)]
+    entries = Annotated[list[Concept], AfterValidator(_distinct_entries)]
     fields: dict[str, Any] = {
         "source": (text, Field(description="The source document (French by default).")),
         "translation": (text, Field(description="Its machine translation.")),
         "reference": (text | None, Field(default=None, description="Optional human reference translation.")),
-        "glossary": (list[Concept], Field(default_factory=list, max_length=settings.max_glossary_entries,
+        "glossary": (entries, Field(default_factory=list, max_length=settings.max_glossary_entries,
                                           description="Termbase entries for this request only, laid over the "
                                           "server's (they win on the same id or French term).")),
         "options": (ScoreOptions, Field(default_factory=ScoreOptions)),

@@ -33,7 +33,7 @@ def resolve_names(names: Iterable[str] | None = None, skip: Iterable[str] = ()) 
     wanted = list(CHECKS) if names is None else list(names)
     unknown = sorted((set(wanted) | set(skip)) - set(CHECKS))
     if unknown:
-        raise UnknownCheckError(f"unknown check(s) {', '.join(unknown)} (known: {', '.join(CHECKS)})")
+        raise UnknownCheckError(f"unknown check(s) {', '.join(map(repr, unknown))} (known: {', '.join(CHECKS)})")
     excluded = set(skip)
     return [name for name in CHECKS if name in wanted and name not in excluded]
 

@@ -43,5 +43,5 @@ def test_offsets_are_shifted_into_the_document() -> None:
 def test_check_names_are_validated() -> None:
     assert resolve_names(None, ["length"]) == [n for n in CHECKS if n != "length"]
     assert resolve_names(["markup", "numbers"]) == ["numbers", "markup"]
-    with pytest.raises(UnknownCheckError, match="unknown check.s. spelling"):
+    with pytest.raises(UnknownCheckError, match="unknown check.s. 'spelling'"):
         resolve_names(["spelling"])
