@@ -55,6 +55,12 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--beam-size", type=int, metavar="N", help="beam size for translations (default 4)")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default auto)")
     parser.add_argument("--offline", action="store_true", default=None, help="never contact the model hub")
+    parser.add_argument("--backend", choices=["fp32", "int8", "bf16", "fp16", "ct2"],
+                        help="numeric path (default fp32; int8 and ct2 are fastest on CPU, see the README)")
+    parser.add_argument("--threads", type=int, metavar="N", help="torch threads on CPU (default: one per core)")
+    parser.add_argument("--no-cache", dest="cache", action="store_false", default=None,
+                        help="do not read or write the translation cache")
+    parser.add_argument("--cache-path", metavar="FILE", help="SQLite file of the translation cache")
     _add_glossary_options(parser)
     _add_checks_options(parser)
 

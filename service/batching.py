@@ -435,21 +435,30 @@ class DynamicBatcher:
                 if started:
                     return started
 
-    def _top_up(self, batch: list[_Request]) -> list[_Request]:
+    def _top_up(self, batch: list[_Request], linger: float) -> list[_Request]:
         """`batch` with the requests of its kind that came while it waited for the model lock, within
-        the token budget (they would otherwise wait for the next round)."""
+        the token budget, waiting up to `linger` seconds more for others: when the lock was busy, the
+        requests of the call that just ended are about to arrive, and merging them now keeps the
+        groups of concurrent requests from staying apart for the rest of their checks."""
+        deadline = time.monotonic() + linger
+        tokens = sum(r.tokens for r in batch)
+        joined: list[_Request] = []
         with self._cond:
-            tokens = sum(r.tokens for r in batch)
-            joined = []
-            for request in list(self._queue):
-                if request.key != batch[0].key:
-                    continue
-                if tokens + request.tokens > self.max_batch_tokens:
+            while True:
+                for request in list(self._queue):
+                    if request.key != batch[0].key:
+                        continue
+                    if tokens + request.tokens > self.max_batch_tokens:
+                        deadline = 0.0  # full
+                        break
+                    self._queue.remove(request)
+                    tokens += request.tokens
+                    if request.future.set_running_or_notify_cancel():
+                        joined.append(request)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._closed:
                     break
-                self._queue.remove(request)
-                tokens += request.tokens
-                if request.future.set_running_or_notify_cancel():
-                    joined.append(request)
+                self._cond.wait(remaining)
             if joined:
                 self._depth_changed()
         return batch + joined
@@ -463,9 +472,14 @@ class DynamicBatcher:
                 if self.model_lock is None:
                     self._execute(batch)
                 else:
-                    with self.model_lock:
-                        batch = self._top_up(batch)
+                    busy = not self.model_lock.acquire(blocking=False)
+                    if busy:
+                        self.model_lock.acquire()
+                    try:
+                        batch = self._top_up(batch, self.max_wait if busy else 0.0)
                         self._execute(batch)
+                    finally:
+                        self.model_lock.release()
             except BaseException as exc:  # never leave a caller waiting forever
                 for request in batch:
                     if not request.future.done():

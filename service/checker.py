@@ -44,6 +44,25 @@ class TranslationModel(Protocol):
 
 
 @dataclass(frozen=True)
+class Document:
+    """One document to check: the source, its machine translation, maybe a human reference."""
+
+    source: str
+    translation: str
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class _ModelOutputs:
+    """Results of the four model calls, one row per aligned pair."""
+
+    back: list[str]
+    pseudo: list[str]
+    forward: list[TokenScores]
+    backward: list[TokenScores]
+
+
+@dataclass(frozen=True)
 class _Unit:
     """An aligned unit before scoring: document spans of both sides."""
 
@@ -95,6 +114,7 @@ class Checker:
             backward=backward.describe() if backward else "none",
             device=forward.device if forward else "none",
             dtype=forward.dtype if forward else "none",
+            backend=str(getattr(forward, "backend", "fp32")) if forward else "none",
             glossary_checksum=self.terms.glossary.checksum if self.terms else None,
         )
 
@@ -120,7 +140,8 @@ class Checker:
                 else (settings.target_lang, settings.source_lang)
             )
             try:
-                models.append(Translator.load(name, device=settings.device, offline=settings.offline))
+                models.append(Translator.load(name, device=settings.device, offline=settings.offline,
+                                              backend=settings.backend, threads=settings.threads))
             except ModelUnavailableError as exc:
                 hint = (
                     f"contresens needs a {src}->{tgt} MarianMT model. Download {name} on a machine with "
@@ -128,6 +149,11 @@ class Checker:
                     f"`{flag} DIR` or set {env}=DIR."
                 )
                 raise exc.with_role(f"{role} ({src}->{tgt})", hint) from exc
+        if settings.cache:
+            from service.cache import CachedModel, TranslationCache
+
+            cache = TranslationCache(settings.cache_path, memory_items=settings.cache_memory_items)
+            models = [CachedModel(model, cache) for model in models]
         return cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
 
     def _rule_flags(self, source: str, translation: str, back_translation: str | None, source_offset: int,
@@ -186,6 +212,14 @@ class Checker:
         only, laid over the checker's glossary (they win on the same id or French term). Both show in
         the report's signature.
         """
+        return self.check_many([Document(source, translation, reference)], checks=checks, glossary=glossary)[0]
+
+    def check_many(
+        self, documents: Sequence[Document], *, checks: Sequence[str] | None = None, glossary: Sequence[Concept] = (),
+    ) -> list[Report]:
+        """Check several documents with one set of model calls for all their segments (back-translation,
+        forward translation, forced decoding both ways), so that many short units batch together; the
+        reports are those `check` gives for each document alone."""
         s = self.settings
         names = self.check_names if checks is None else resolve_names(checks)
         signature = self.signature.replace(
@@ -197,21 +231,45 @@ class Checker:
                                  target_lang=s.target_lang)
             old = self.terms.glossary.checksum if self.terms is not None else "none"
             signature = signature.replace(f"|glossary:{old}|", f"|glossary:{terms.glossary.checksum}|")
-        units = self._units(source, translation, reference)
-        # units with text on both sides go to the models, in one batch per call; model_row maps
-        # a unit's index to its row in those batches
-        paired = [i for i, u in enumerate(units) if u.link.source and u.link.target]
-        model_row = {index: row for row, index in enumerate(paired)}
-        src_texts = [source[slice(*units[i].source_span)] for i in paired]
-        mt_texts = [translation[slice(*units[i].mt_span)] for i in paired]
-        models = self.forward is not None and self.backward is not None
-        if self.forward is not None and self.backward is not None:
-            decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
-            back = self.backward.translate(mt_texts, **decoding)
-            pseudo = self.forward.translate(src_texts, **decoding)
-            forward_scores = self.forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size)
-            backward_scores = self.backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size)
+        prepared = [self._units(d.source, d.translation, d.reference) for d in documents]
+        # units with text on both sides go to the models, all documents in one call each;
+        # rows[(document, unit)] is the unit's row in those calls
+        rows: dict[tuple[int, int], int] = {}
+        src_texts: list[str] = []
+        mt_texts: list[str] = []
+        for d, (document, units) in enumerate(zip(documents, prepared)):
+            for i, unit in enumerate(units):
+                if unit.link.source and unit.link.target:
+                    rows[(d, i)] = len(src_texts)
+                    src_texts.append(document.source[slice(*unit.source_span)])
+                    mt_texts.append(document.translation[slice(*unit.mt_span)])
+        outputs = self._run_models(src_texts, mt_texts)
+        return [
+            self._report(document, units, {i: rows[(d, i)] for i in range(len(units)) if (d, i) in rows}, outputs,
+                         names, terms, signature)
+            for d, (document, units) in enumerate(zip(documents, prepared))
+        ]
 
+    def _run_models(self, src_texts: list[str], mt_texts: list[str]) -> _ModelOutputs | None:
+        """The four model calls for aligned pairs, or None without models."""
+        if self.forward is None or self.backward is None:
+            return None
+        s = self.settings
+        decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
+        return _ModelOutputs(
+            back=self.backward.translate(mt_texts, **decoding),
+            pseudo=self.forward.translate(src_texts, **decoding),
+            forward=self.forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size),
+            backward=self.backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size),
+        )
+
+    def _report(self, document: Document, units: list[_Unit], model_row: dict[int, int],
+                outputs: _ModelOutputs | None, names: Sequence[str], terms: TermDetector | LayeredTerms | None,
+                signature: str) -> Report:
+        """One document's report from its aligned units and its rows of the model outputs."""
+        s = self.settings
+        source, translation, reference = document.source, document.translation, document.reference
+        models = outputs is not None
         segments: list[Segment] = []
         for index, unit in enumerate(units):
             (sa, sb), (ma, mb) = unit.source_span, unit.mt_span
@@ -238,15 +296,16 @@ class Checker:
             elif not models:
                 flags += self._rule_flags(src_text, mt_text, None, sa, ma, index, names, terms)
             else:
-                bt, pr = back[k], pseudo[k]
+                assert outputs is not None
+                bt, pr = outputs.back[k], outputs.pseudo[k]
                 signals = Signals(
                     roundtrip=roundtrip(source=src_text, back_translation=bt),
                     pseudo_reference_chrf=pseudo_reference_chrf(translation=mt_text, pseudo_reference=pr),
-                    forward_logprob=forward_scores[k].mean_logprob,
-                    backward_logprob=backward_scores[k].mean_logprob,
+                    forward_logprob=outputs.forward[k].mean_logprob,
+                    backward_logprob=outputs.backward[k].mean_logprob,
                     reference=sentence_metrics(mt_text, unit.reference) if unit.reference else None,
                 )
-                spans = suspicious_spans(forward_scores[k], threshold=s.low_prob_threshold, offset=ma)
+                spans = suspicious_spans(outputs.forward[k], threshold=s.low_prob_threshold, offset=ma)
                 flags += self._rule_flags(src_text, mt_text, bt, sa, ma, index, names, terms)
             score = segment_score(signals, flags, rules_only=not models and k is not None)
             segments.append(

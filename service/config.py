@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     )
     offline: bool = Field(default=False, description="Never contact the model hub; use local files only.")
     device: Literal["auto", "cpu", "cuda"] = "auto"
+    backend: Literal["fp32", "int8", "bf16", "fp16", "ct2"] = Field(
+        default="fp32", description="Numeric path: fp32 (reference), int8 (dynamic quantization, CPU), bf16 "
+        "(autocast on CPU, weights on GPU), fp16 (GPU), ct2 (CTranslate2 int8, extra contresens[ct2]).")
+    threads: int | None = Field(default=None, ge=1, le=256, description="torch intra-op threads on CPU "
+                                "(default: one per core).")
+    cache: bool = Field(default=True, description="Keep translations and scores in the persistent cache.")
+    cache_path: str | None = Field(default=None, description="SQLite file of the translation cache (default: "
+                                   "translations.sqlite3 in the user cache directory).")
+    cache_memory_items: int = Field(default=10_000, ge=0, description="Entries of the in-memory LRU in front of "
+                                    "the cache file.")
     beam_size: int = Field(default=4, ge=1, le=16)
     max_length: int = Field(default=512, ge=8, le=1024, description="Maximum generated tokens per chunk.")
     batch_size: int = Field(default=16, ge=1, le=512)
@@ -64,7 +74,7 @@ class Settings(BaseSettings):
     max_glossary_entries: int = Field(default=200, ge=0, description="Most termbase entries in one request.")
     max_body_bytes: int = Field(default=2_000_000, ge=1024, description="Largest request body accepted (413 above).")
     batching: bool = Field(default=True, description="Coalesce concurrent requests into shared model batches.")
-    batch_max_tokens: int = Field(default=4096, ge=1, description="Most tokens in one coalesced model batch.")
+    batch_max_tokens: int = Field(default=8192, ge=1, description="Most tokens in one coalesced model batch.")
     batch_max_wait_ms: float = Field(default=10.0, ge=0.0, le=1000.0, description="How long a batch waits for "
                                      "more requests.")
     queue_size: int = Field(default=256, ge=1, description="Most model calls waiting; beyond, 503 + Retry-After.")

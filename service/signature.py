@@ -1,6 +1,6 @@
 """The signature: one string naming everything that changes the numbers, as sacreBLEU prints one.
 
-Same signature, same numbers: model ids and revisions, device and weight type, decoding
+Same signature, same numbers: model ids and revisions, device, backend and compute type, decoding
 settings, thresholds, score formula, glossary checksum, localization checks and the versions of contresens,
 sacrebleu (with each metric's own signature), transformers and torch.
 """
@@ -30,6 +30,7 @@ def build_signature(
     device: str,
     dtype: str,
     glossary_checksum: str | None = None,
+    backend: str = "none",
 ) -> str:
     """Join the parts as `key:value|key:value`; `forward`/`backward` are `name@revision`."""
     parts = [
@@ -38,6 +39,7 @@ def build_signature(
         ("fwd", forward),
         ("bwd", backward),
         ("device", device),
+        ("backend", backend),
         ("dtype", dtype),
         ("beam", str(settings.beam_size)),
         ("maxlen", str(settings.max_length)),

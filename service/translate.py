@@ -207,37 +207,84 @@ def pick_device(device: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+BACKENDS = ("fp32", "int8", "bf16", "fp16", "ct2")
+
+
+def batches(order: Sequence[int], lengths: Sequence[int], batch_size: int, max_tokens: int) -> list[list[int]]:
+    """Cut `order` (indices sorted by length, longest first) into batches of at most `batch_size` items
+    whose padded size (items x longest) stays within `max_tokens`; a single longer item goes alone."""
+    out: list[list[int]] = []
+    current: list[int] = []
+    widest = 0
+    for i in order:
+        wider = max(widest, lengths[i])
+        if current and (len(current) >= batch_size or wider * (len(current) + 1) > max_tokens):
+            out.append(current)
+            current, wider = [], lengths[i]
+        current.append(i)
+        widest = wider
+    if current:
+        out.append(current)
+    return out
+
+
 class Translator:
     """One MarianMT direction, loaded once, used for generation and forced decoding.
 
-    Build it with `Translator.load(name_or_dir)`. Decoding settings are arguments of
-    `translate`, so callers record them (they enter the report signature).
+    Build it with `Translator.load(name_or_dir, backend=...)`. Decoding settings are arguments of
+    `translate`, so callers record them (they enter the report signature). `translate` and `score`
+    are the same for every backend: they split, sort by length, batch within a token budget and put
+    results back in order; a backend only runs one batch (`_generate`, `_forced_logprobs`).
+
+    Backends: `fp32` (the reference), `int8` (dynamic quantization of the linear layers, CPU),
+    `bf16` (bfloat16 autocast on CPU where supported, bfloat16 weights on GPU), `fp16` (GPU only),
+    and `ct2` (CTranslate2, `service.ct2_backend`, the `contresens[ct2]` extra).
     """
 
-    def __init__(self, model: Any, tokenizer: Any, resolved: ResolvedModel, device: str) -> None:
+    max_batch_tokens = 8192  # padded tokens per model batch
+
+    def __init__(self, model: Any, tokenizer: Any, resolved: ResolvedModel, device: str,
+                 backend: str = "fp32") -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.resolved = resolved
         self.device = device
+        self.backend = backend
         self.source_lang: str = getattr(tokenizer, "source_lang", None) or "und"
         self.target_lang: str = getattr(tokenizer, "target_lang", None) or "und"
-        positions = int(getattr(model.config, "max_position_embeddings", 512))
+        positions = int(getattr(getattr(model, "config", None), "max_position_embeddings", 512))
         self.max_positions = min(positions, int(getattr(tokenizer, "model_max_length", positions) or positions))
+        self._ids: dict[str, list[int]] = {}
 
     @classmethod
     def load(
-        cls, name: str, *, device: str = "auto", revision: str | None = None, offline: bool = False
+        cls, name: str, *, device: str = "auto", revision: str | None = None, offline: bool = False,
+        backend: str = "fp32", threads: int | None = None,
     ) -> Translator:
         """Load a MarianMT model and tokenizer from a hub id or a local directory.
 
-        `device="auto"` picks CUDA when available. Raises `ModelUnavailableError` when the model
-        cannot be found or read.
+        `device="auto"` picks CUDA when available. `backend` picks the numeric path (see the class).
+        `threads` sets torch's intra-op threads on CPU (default: torch's, one per core). Raises
+        `ModelUnavailableError` when the model cannot be found or read, and ValueError for a backend
+        the device cannot run.
         """
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r} (known: {', '.join(BACKENDS)})")
+        if backend == "ct2":
+            from service.ct2_backend import CT2Translator
+
+            return CT2Translator.load(name, device=device, revision=revision, offline=offline, threads=threads)
         resolved = resolve_model(name, revision=revision, offline=offline)
         import torch
         from transformers import MarianMTModel, MarianTokenizer
 
         device = pick_device(device)
+        if backend == "fp16" and device != "cuda":
+            raise ValueError("the fp16 backend needs a GPU (--device cuda); on CPU use bf16 or int8")
+        if backend == "int8" and device != "cpu":
+            raise ValueError("the int8 backend (dynamic quantization) runs on CPU; on GPU use fp16 or bf16")
+        if threads and device == "cpu":
+            torch.set_num_threads(threads)
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
@@ -245,23 +292,102 @@ class Translator:
             model = MarianMTModel.from_pretrained(str(resolved.path))
         except (OSError, ValueError) as exc:
             raise ModelUnavailableError(name, f"its files in {resolved.path} could not be read: {exc}") from exc
-        model.to(torch.device(device))
         model.eval()
-        return cls(model, tokenizer, resolved, device)
+        if backend == "int8":
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        elif backend == "fp16":
+            model = model.half()
+        elif backend == "bf16" and device == "cuda":
+            model = model.to(torch.bfloat16)
+        model.to(torch.device(device))
+        return cls(model, tokenizer, resolved, device, backend)
 
     @property
     def dtype(self) -> str:
-        """Weight type of the loaded model, e.g. "float32"."""
+        """The compute type: weight type of the model ("float32", "float16", "bfloat16"), "int8" for
+        dynamically quantized linear layers, "bfloat16" for CPU autocast."""
+        if self.backend == "int8":
+            return "int8"
+        if self.backend == "bf16":
+            return "bfloat16"
         return str(next(self.model.parameters()).dtype).removeprefix("torch.")
 
     def describe(self) -> str:
         """`name@revision` of the model, for signatures."""
         return f"{self.resolved.name}@{self.resolved.revision}"
 
+    def _autocast(self) -> Any:
+        """bfloat16 autocast for the bf16 backend on CPU; a no-op context otherwise."""
+        import contextlib
+
+        import torch
+
+        if self.backend == "bf16" and self.device == "cpu":
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def source_ids(self, text: str) -> list[int]:
+        """Source token ids of `text` (`</s>` included), tokenized once per text and kept (bounded)."""
+        ids = self._ids.get(text)
+        if ids is None:
+            ids = list(self.tokenizer(text)["input_ids"])
+            if len(self._ids) >= 20_000:
+                self._ids.clear()
+            self._ids[text] = ids
+        return ids
+
+    def _padded(self, rows: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """input_ids and attention_mask tensors of token id rows, right-padded, on the device."""
+        import torch
+
+        width = max(len(r) for r in rows)
+        pad = int(self.tokenizer.pad_token_id)
+        ids = torch.full((len(rows), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for k, row in enumerate(rows):
+            ids[k, : len(row)] = torch.tensor(row, dtype=torch.long)
+            mask[k, : len(row)] = 1
+        return ids.to(self.device), mask.to(self.device)
+
+    def _generate(self, texts: list[str], ids: list[list[int]], *, beam_size: int, max_length: int) -> list[str]:
+        """Translations of one batch."""
+        import torch
+
+        input_ids, mask = self._padded(ids)
+        with torch.inference_mode(), self._autocast():
+            generated = self.model.generate(input_ids=input_ids, attention_mask=mask, num_beams=beam_size,
+                                            max_length=max_length, do_sample=False)
+        return list(self.tokenizer.batch_decode(generated, skip_special_tokens=True))
+
+    def _forced_logprobs(self, sources: list[str], source_ids: list[list[int]],
+                         target_ids: list[list[int]]) -> list[list[float]]:
+        """Log-probability of every target id of one batch, given its source and the previous ids.
+
+        The decoder inputs are the targets shifted right (as the model does for its own loss, which is
+        not asked for: that would be a second pass over the whole vocabulary), and each token's value
+        is its logit minus the log-sum-exp of its row, without a full log-softmax tensor."""
+        import torch
+
+        input_ids, mask = self._padded(source_ids)
+        width = max(len(t) for t in target_ids)
+        pad = int(self.tokenizer.pad_token_id)
+        start = int(getattr(self.model.config, "decoder_start_token_id", None) or pad)
+        labels = torch.full((len(target_ids), width), pad, dtype=torch.long)
+        decoder_ids = torch.full((len(target_ids), width), pad, dtype=torch.long)
+        for row, ids in enumerate(target_ids):
+            labels[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            decoder_ids[row, 0] = start
+            decoder_ids[row, 1 : len(ids)] = torch.tensor(ids[:-1], dtype=torch.long)
+        with torch.inference_mode(), self._autocast():
+            logits = self.model(input_ids=input_ids, attention_mask=mask,
+                                decoder_input_ids=decoder_ids.to(self.device)).logits
+            logprobs = self._gather(logits, labels.to(self.device))
+        return [[float(v) for v in logprobs[row, : len(ids)].tolist()] for row, ids in enumerate(target_ids)]
+
     # -- lengths and splitting -------------------------------------------------------------
 
     def _source_length(self, text: str) -> int:
-        return len(self.tokenizer.spm_source.encode(text)) + 1
+        return len(self.source_ids(text))
 
     def _target_length(self, text: str) -> int:
         return len(self.tokenizer.spm_target.encode(text)) + 1
@@ -299,12 +425,11 @@ class Translator:
     ) -> list[str]:
         """Translate `texts`; the i-th output is the translation of the i-th input.
 
-        Texts are sorted by length and translated `batch_size` at a time, then put back in
-        order. Empty or whitespace-only texts translate to "". Texts longer than the model's
-        positions are split and their parts' translations joined with a space.
+        Texts are sorted by length and translated in batches of at most `batch_size` texts and
+        `max_batch_tokens` padded tokens, then put back in order. Empty or whitespace-only texts
+        translate to "". Texts longer than the model's positions are split and their parts'
+        translations joined with a space.
         """
-        import torch
-
         parts: list[str] = []
         owners: list[int] = []
         for index, text in enumerate(texts):
@@ -312,18 +437,15 @@ class Translator:
                 for chunk in self._chunks(text):
                     parts.append(chunk)
                     owners.append(index)
+        ids = [self.source_ids(p) for p in parts]
+        lengths = [len(i) for i in ids]
         outputs = [""] * len(parts)
-        order = sorted(range(len(parts)), key=lambda i: self._source_length(parts[i]), reverse=True)
-        with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                batch = order[start : start + batch_size]
-                encoded = self.tokenizer([parts[i] for i in batch], return_tensors="pt", padding=True).to(self.device)
-                generated = self.model.generate(
-                    **encoded, num_beams=beam_size, max_length=max_length, do_sample=False
-                )
-                decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
-                for i, out in zip(batch, decoded):
-                    outputs[i] = out
+        order = sorted(range(len(parts)), key=lambda i: lengths[i], reverse=True)
+        for batch in batches(order, lengths, batch_size, self.max_batch_tokens):
+            decoded = self._generate([parts[i] for i in batch], [ids[i] for i in batch], beam_size=beam_size,
+                                     max_length=max_length)
+            for i, out in zip(batch, decoded):
+                outputs[i] = out
         joined: list[list[str]] = [[] for _ in texts]
         for owner, out in zip(owners, outputs):
             joined[owner].append(out)
@@ -346,42 +468,29 @@ class Translator:
         return ids, pieces + [EOS_PIECE], spans + [(len(text), len(text))]
 
     def _score_pairs(self, pairs: Sequence[tuple[str, str]], batch_size: int) -> list[TokenScores]:
-        """Forced decoding of pairs that fit the model, batched by length, order restored."""
-        import torch
-
+        """Forced decoding of pairs that fit the model, batched by length within the token budget,
+        order restored."""
         prepared = [self._target_pieces(target) for _, target in pairs]
+        sources = [self.source_ids(source) for source, _ in pairs]
+        lengths = [len(sources[i]) + len(prepared[i][0]) for i in range(len(pairs))]
         results: list[TokenScores | None] = [None] * len(pairs)
-        order = sorted(
-            range(len(pairs)), key=lambda i: self._source_length(pairs[i][0]) + len(prepared[i][0]), reverse=True
-        )
-        with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                batch = order[start : start + batch_size]
-                encoded = self.tokenizer([pairs[i][0] for i in batch], return_tensors="pt", padding=True)
-                width = max(len(prepared[i][0]) for i in batch)
-                labels = torch.full((len(batch), width), -100, dtype=torch.long)
-                for row, i in enumerate(batch):
-                    ids = prepared[i][0]
-                    labels[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-                logits = self.model(
-                    input_ids=encoded["input_ids"].to(self.device),
-                    attention_mask=encoded["attention_mask"].to(self.device),
-                    labels=labels.to(self.device),
-                ).logits
-                logprobs = self._gather(logits, labels.to(self.device))
-                for row, i in enumerate(batch):
-                    ids, pieces, spans = prepared[i]
-                    values = tuple(float(v) for v in logprobs[row, : len(ids)].tolist())
-                    results[i] = TokenScores(pairs[i][1], tuple(pieces), values, tuple(spans))
+        order = sorted(range(len(pairs)), key=lambda i: lengths[i], reverse=True)
+        widths = [max(len(sources[i]), len(prepared[i][0])) for i in range(len(pairs))]
+        for batch in batches(order, widths, batch_size, self.max_batch_tokens):
+            values = self._forced_logprobs([pairs[i][0] for i in batch], [sources[i] for i in batch],
+                                           [prepared[i][0] for i in batch])
+            for row, i in enumerate(batch):
+                _, pieces, spans = prepared[i]
+                results[i] = TokenScores(pairs[i][1], tuple(pieces), tuple(values[row]), tuple(spans))
         return [r for r in results if r is not None]
 
     @staticmethod
     def _gather(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """log p(label) per position: the label's logit minus the row's log-sum-exp (in float32)."""
         import torch
 
-        logprobs = torch.log_softmax(logits.float(), dim=-1)
-        safe = labels.clamp(min=0)
-        return logprobs.gather(-1, safe.unsqueeze(-1)).squeeze(-1)
+        picked = logits.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1).float()
+        return picked - torch.logsumexp(logits.float(), dim=-1)
 
     def score(self, *, sources: Sequence[str], targets: Sequence[str], batch_size: int = 16) -> list[TokenScores]:
         """Log-probability of each target token given its source, by forced decoding.

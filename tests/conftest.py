@@ -17,6 +17,18 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's caches: the translation cache is off unless a test turns it
+    on (model-call counts stay meaningful), and cache files go to temporary directories."""
+    import os
+
+    root = tmp_path_factory.mktemp("caches")
+    os.environ["CONTRESENS_CACHE"] = "false"
+    os.environ["CONTRESENS_CACHE_PATH"] = str(root / "translations.sqlite3")
+    os.environ["CONTRESENS_CT2_CACHE"] = str(root / "ct2")
+
+
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Directories of tiny fr->en and en->fr models trained on the shipped sample story."""
