@@ -82,7 +82,8 @@ class Server:
                         "--log-level", "warning"]
         self.env = {**os.environ, "CONTRESENS_BATCHING": "true" if batching else "false",
                     "CONTRESENS_MAX_LENGTH": str(max_length), "CONTRESENS_QUEUE_SIZE": "4096",
-                    "CONTRESENS_REQUEST_TIMEOUT_S": "3600", "CONTRESENS_BATCH_MAX_WAIT_MS": "10"}
+                    "CONTRESENS_REQUEST_TIMEOUT_S": "3600", "CONTRESENS_BATCH_MAX_WAIT_MS": "10",
+                    "CONTRESENS_CACHE": "false"}  # the same four documents again and again: no cache
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
