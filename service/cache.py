@@ -34,9 +34,9 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from service.translate import TokenScores
+from service.translate import TokenScores, TranslationModel
 
 log = logging.getLogger(__name__)
 
@@ -399,22 +399,6 @@ class TranslationCache:
 # -- the model wrapper ----------------------------------------------------------------------------
 
 
-class _Model(Protocol):
-    """What CachedModel needs of the model it wraps (the checker's TranslationModel)."""
-
-    device: str
-
-    @property
-    def dtype(self) -> str: ...
-
-    def describe(self) -> str: ...
-
-    def translate(self, texts: Sequence[str], *, beam_size: int = 4, max_length: int = 512,
-                  batch_size: int = 16) -> list[str]: ...
-
-    def score(self, *, sources: Sequence[str], targets: Sequence[str], batch_size: int = 16) -> list[TokenScores]: ...
-
-
 @dataclass(frozen=True)
 class CachedModelStats:
     """Calls through a CachedModel: `items` requested, `hits` served from the cache, `misses` not
@@ -449,14 +433,14 @@ class CachedModel:
     their first-seen order), stores the new results and returns everything in input order.
     """
 
-    def __init__(self, model: _Model, cache: TranslationCache) -> None:
+    def __init__(self, model: TranslationModel, cache: TranslationCache) -> None:
         self._model = model
         self.cache = cache
         self._stats_lock = threading.Lock()
         self._stats = CachedModelStats()
 
     @property
-    def wrapped(self) -> _Model:
+    def wrapped(self) -> TranslationModel:
         """The model underneath."""
         return self._model
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from service.checks.base import CheckInput
 from service.checks.registry import resolve_names, run_checks
@@ -24,23 +23,7 @@ from service.scoring import document_score, document_verdict, segment_score, seg
 from service.segment import Link, Sentence, align, split_sentences
 from service.signals import pseudo_reference_chrf, roundtrip, sentence_metrics, suspicious_spans
 from service.signature import build_signature
-from service.translate import ModelUnavailableError, TokenScores, Translator
-
-
-class TranslationModel(Protocol):
-    """What the checker needs of a model direction: a Translator, or a DynamicBatcher wrapping one."""
-
-    device: str
-
-    @property
-    def dtype(self) -> str: ...
-
-    def describe(self) -> str: ...
-
-    def translate(self, texts: Sequence[str], *, beam_size: int = 4, max_length: int = 512,
-                  batch_size: int = 16) -> list[str]: ...
-
-    def score(self, *, sources: Sequence[str], targets: Sequence[str], batch_size: int = 16) -> list[TokenScores]: ...
+from service.translate import ModelUnavailableError, TokenScores, TranslationModel, Translator
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
@@ -205,6 +205,23 @@ def pick_device(device: str) -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class TranslationModel(Protocol):
+    """What the checker needs of a model direction: a Translator, or a wrapper with its interface
+    (DynamicBatcher, CachedModel)."""
+
+    device: str
+
+    @property
+    def dtype(self) -> str: ...
+
+    def describe(self) -> str: ...
+
+    def translate(self, texts: Sequence[str], *, beam_size: int = 4, max_length: int = 512,
+                  batch_size: int = 16) -> list[str]: ...
+
+    def score(self, *, sources: Sequence[str], targets: Sequence[str], batch_size: int = 16) -> list[TokenScores]: ...
 
 
 BACKENDS = ("fp32", "int8", "bf16", "fp16", "ct2")
