@@ -62,17 +62,16 @@ def write_reports(args: argparse.Namespace, records: list[dict[str, Any]], signa
 def run_gate(args: argparse.Namespace) -> int:
     """Evaluate (into --output when given), then pass (0) or fail (1) against the thresholds; print why."""
     checker = build_checker(args)
-    if args.baseline:
-        load_baseline(args.baseline, checker.signature)  # a bad baseline fails before any work is done
+    # read once, before any work: a bad baseline fails at once, and --output may name the same file
+    baseline = load_baseline(args.baseline, checker.signature) if args.baseline else None
     units = _units(args)
     records = (run_to_file(units, checker, args.output, resume=args.resume) if args.output
                else list(evaluate(units, checker)))
     write_reports(args, records, checker.signature)
     comparison = None
-    if args.baseline:
-        baseline, differs = load_baseline(args.baseline, checker.signature)
-        comparison = compare_to_baseline(records, baseline, args.regression_margin)
-        comparison.signature_differs = differs
+    if baseline is not None:
+        comparison = compare_to_baseline(records, baseline[0], args.regression_margin)
+        comparison.signature_differs = baseline[1]
     thresholds = Thresholds(args.min_score, args.max_critical, args.max_major, args.max_regressions)
     result = apply_gate(records, thresholds, comparison)
     if args.github_annotations:
