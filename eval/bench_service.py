@@ -7,8 +7,8 @@ Two random-weight MarianMT models with the exact opus-mt fr-en / en-fr architect
 75 M parameters each) are built into DIR (reused when already there), then `contresens serve` runs in a
 child process twice, with `CONTRESENS_BATCHING=false` (the baseline: every request calls the models on
 its own) and `true`. At each concurrency level, that many client threads post one-sentence French news
-documents with their English translations to /v1/score until N requests (default 2 x concurrency, at
-least 8) are answered; the table gives requests/s and p50/p95/p99 latency, and the last line the ratio of
+documents with their English translations to /v1/score until N requests (default 3 x concurrency, at
+least 8: the first round of requests arrives spread out and merges less than the next ones) are answered; the table gives requests/s and p50/p95/p99 latency, and the last line the ratio of
 throughputs at the highest concurrency (target: batching at least 4x). Random weights generate up to
 `--max-length` tokens whatever the input, so the cost of generation is fixed by that setting.
 """
@@ -74,7 +74,8 @@ def build_models(directory: Path) -> tuple[Path, Path]:
 class Server:
     """`contresens serve` in a child process, ready when entered."""
 
-    def __init__(self, forward: Path, backward: Path, *, batching: bool, max_length: int, beam_size: int) -> None:
+    def __init__(self, forward: Path, backward: Path, *, batching: bool, max_length: int, beam_size: int,
+                 batch_wait_ms: float = 10.0) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.command = [sys.executable, "-m", "eval.cli", "serve", "--port", str(self.port), "--forward-model",
@@ -82,7 +83,7 @@ class Server:
                         "--log-level", "warning"]
         self.env = {**os.environ, "CONTRESENS_BATCHING": "true" if batching else "false",
                     "CONTRESENS_MAX_LENGTH": str(max_length), "CONTRESENS_QUEUE_SIZE": "4096",
-                    "CONTRESENS_REQUEST_TIMEOUT_S": "3600", "CONTRESENS_BATCH_MAX_WAIT_MS": "10",
+                    "CONTRESENS_REQUEST_TIMEOUT_S": "3600", "CONTRESENS_BATCH_MAX_WAIT_MS": str(batch_wait_ms),
                     "CONTRESENS_CACHE": "false"}  # the same four documents again and again: no cache
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -138,15 +139,15 @@ def load(base: str, concurrency: int, requests: int) -> dict[str, float]:
             "p95_s": cuts[94], "p99_s": cuts[98]}
 
 
-def batch_sizes(base: str) -> float:
-    """Mean texts per backward translation call so far, from /metrics."""
+def batch_counts(base: str) -> tuple[float, float]:
+    """(model calls, texts) of backward translation so far, from /metrics."""
     values: dict[str, float] = {}
     for line in httpx.get(f"{base}/metrics").text.splitlines():
         for name in ("count", "sum"):
             prefix = f"contresens_model_batch_items_{name}{{"
             if line.startswith(prefix) and 'kind="translate"' in line and 'model="backward"' in line:
                 values[name] = float(line.rsplit(" ", 1)[1])
-    return values.get("sum", 0.0) / values["count"] if values.get("count") else 0.0
+    return values.get("count", 0.0), values.get("sum", 0.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", metavar="DIR", help="where the random models are built or found "
                         "(default: a temporary directory)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
-    parser.add_argument("--requests", type=int, help="requests per level (default 2 x concurrency, at least 8)")
+    parser.add_argument("--requests", type=int, help="requests per level (default 3 x concurrency, at least 8)")
+    parser.add_argument("--batch-wait-ms", type=float, default=10.0,
+                        help="CONTRESENS_BATCH_MAX_WAIT_MS of the server (default 10, the service's default)")
     parser.add_argument("--max-length", type=int, default=40, help="generated tokens per translation (default 40)")
     parser.add_argument("--beam-size", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="concurrency 1 and 32 only, max length 24")
@@ -168,16 +171,19 @@ def main(argv: list[str] | None = None) -> int:
         rows: list[dict[str, Any]] = []
         for batching in (False, True):
             with Server(forward, backward, batching=batching, max_length=args.max_length,
-                        beam_size=args.beam_size) as server:
+                        beam_size=args.beam_size, batch_wait_ms=args.batch_wait_ms) as server:
                 for concurrency in args.concurrency:
-                    result = load(server.base, concurrency, args.requests or max(8, 2 * concurrency))
+                    calls_before, texts_before = batch_counts(server.base)
+                    result = load(server.base, concurrency, args.requests or max(8, 3 * concurrency))
+                    calls, texts = batch_counts(server.base)
+                    mean = (texts - texts_before) / (calls - calls_before) if calls > calls_before else 0.0
                     row = {"batching": batching, "concurrency": concurrency, **result,
-                           "mean_batch_items": round(batch_sizes(server.base), 2)}
+                           "mean_batch_items": round(mean, 2)}
                     rows.append(row)
                     print(f"batching {'on ' if batching else 'off'}  concurrency {concurrency:>3}  "
                           f"{result['requests_per_s']:6.2f} req/s  p50 {result['p50_s']:6.2f} s  "
                           f"p95 {result['p95_s']:6.2f} s  p99 {result['p99_s']:6.2f} s  "
-                          f"(mean texts per model call so far {row['mean_batch_items']})", flush=True)
+                          f"(mean texts per back-translation call {row['mean_batch_items']})", flush=True)
     top = max(args.concurrency)
     off = next(r for r in rows if not r["batching"] and r["concurrency"] == top)
     on = next(r for r in rows if r["batching"] and r["concurrency"] == top)
@@ -185,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"concurrency {top}: batching {on['requests_per_s']:.2f} req/s vs {off['requests_per_s']:.2f} without, "
           f"{ratio:.1f}x (target >= 4x)")
     if args.json:
-        payload = {"max_length": args.max_length, "beam_size": args.beam_size, "runs": rows,
+        payload = {"max_length": args.max_length, "beam_size": args.beam_size,
+                   "batch_wait_ms": args.batch_wait_ms, "runs": rows,
                    "ratio_at_top_concurrency": round(ratio, 2)}
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0

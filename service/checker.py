@@ -8,8 +8,10 @@ that stage's module; this one only puts them together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import concurrent.futures
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from service.checks.base import CheckInput
 from service.checks.registry import resolve_names, run_checks
@@ -88,6 +90,11 @@ class Checker:
         self.forward = forward
         self.backward = backward
         self.settings = settings
+        # The four model calls of a check do not depend on each other. When the models are dynamic
+        # batchers shared by concurrent requests (the service), issuing them at once puts all of a
+        # request's work in the queues together, so each model call merges the same stage of every
+        # waiting request; with plain models they would only fight for the same cores.
+        self.concurrent_model_calls = False
         self.check_names = settings.check_names
         self.terms = TermDetector(glossary, source_lang=settings.source_lang, target_lang=settings.target_lang) \
             if glossary is not None and len(glossary) else None
@@ -238,13 +245,19 @@ class Checker:
         if self.forward is None or self.backward is None:
             return None
         s = self.settings
+        forward, backward = self.forward, self.backward
         decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
-        return _ModelOutputs(
-            back=self.backward.translate(mt_texts, **decoding),
-            pseudo=self.forward.translate(src_texts, **decoding),
-            forward=self.forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size),
-            backward=self.backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size),
-        )
+        calls: dict[str, Callable[[], Any]] = {
+            "back": lambda: backward.translate(mt_texts, **decoding),
+            "pseudo": lambda: forward.translate(src_texts, **decoding),
+            "forward": lambda: forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size),
+            "backward": lambda: backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size),
+        }
+        if not self.concurrent_model_calls or not src_texts:
+            return _ModelOutputs(**{name: call() for name, call in calls.items()})
+        with concurrent.futures.ThreadPoolExecutor(len(calls), thread_name_prefix="contresens-call") as pool:
+            futures = {name: pool.submit(call) for name, call in calls.items()}
+            return _ModelOutputs(**{name: future.result() for name, future in futures.items()})
 
     def _report(self, document: Document, units: list[_Unit], model_row: dict[int, int],
                 outputs: _ModelOutputs | None, names: Sequence[str], terms: TermDetector | LayeredTerms | None,

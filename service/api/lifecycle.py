@@ -62,6 +62,7 @@ class ModelState:
                                              timeout=s.request_timeout_s, model_lock=one_at_a_time)
                     self._batchers.append(batcher)
                     setattr(checker, role, batcher)
+                checker.concurrent_model_calls = s.batching  # each request's four calls queued at once
             checker.check(source=WARM_UP[0], translation=WARM_UP[1])  # warm-up: one batch through everything
         except Exception as exc:  # noqa: BLE001 - reported by /readyz and the log, the server stays up
             self.error = f"{type(exc).__name__}: {exc}"

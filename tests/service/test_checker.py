@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import threading
 from pathlib import Path
 
 import pytest
@@ -192,3 +194,46 @@ def test_rules_only_checker_needs_no_model(sample: dict[str, str]) -> None:
     assert clean and all(s.score == 100.0 and s.back_translation is None for s in clean)
     with pytest.raises(ValueError, match="both models or neither"):
         Checker(forward=object(), backward=None, settings=Settings())  # type: ignore[arg-type]
+
+
+class _MeetingModel:
+    """A real Translator whose translate/score calls wait at a shared barrier first: they only get
+    past it when all four model calls of a check are in flight at once."""
+
+    def __init__(self, translator: object, barrier: threading.Barrier) -> None:
+        self._translator, self._barrier = translator, barrier
+
+    def translate(self, *args: object, **kwargs: object) -> object:
+        self._barrier.wait()
+        return self._translator.translate(*args, **kwargs)  # type: ignore[attr-defined]
+
+    def score(self, *args: object, **kwargs: object) -> object:
+        self._barrier.wait()
+        return self._translator.score(*args, **kwargs)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._translator, name)
+
+
+def _meeting(checker: Checker, barrier: threading.Barrier) -> Checker:
+    """`checker` (same glossary, settings and signature) with models that meet at `barrier`."""
+    meeting = copy.copy(checker)
+    meeting.forward = _MeetingModel(checker.forward, barrier)  # type: ignore[assignment]
+    meeting.backward = _MeetingModel(checker.backward, barrier)  # type: ignore[assignment]
+    return meeting
+
+
+def test_concurrent_model_calls_run_together_and_change_nothing(tiny_models: dict[str, Path],
+                                                                sample: dict[str, str]) -> None:
+    sequential = Checker.from_settings(_settings(tiny_models, cache=False))
+    expected = sequential.check(source=sample["fr"], translation=sample["mt.en"])
+    barrier = threading.Barrier(4, timeout=30)  # broken (and the check fails) if the calls come one by one
+    concurrent = _meeting(sequential, barrier)
+    concurrent.concurrent_model_calls = True
+    report = concurrent.check(source=sample["fr"], translation=sample["mt.en"])
+    assert report.model_dump() == expected.model_dump()
+
+    barrier = threading.Barrier(4, timeout=0.5)  # by default (the CLI) the calls come one by one
+    one_by_one = _meeting(sequential, barrier)
+    with pytest.raises(threading.BrokenBarrierError):
+        one_by_one.check(source=sample["fr"], translation=sample["mt.en"])
