@@ -460,15 +460,21 @@ def test_close_finishes_queued_requests_then_stops_the_thread() -> None:
 def test_shared_model_lock_runs_one_call_at_a_time_and_tops_up_batches() -> None:
     lock = threading.Lock()
     fake = FakeTranslator()
-    batcher = DynamicBatcher(fake, max_wait_ms=0.0, model_lock=lock)  # type: ignore[arg-type]
+    observer = RecordingObserver()
+    batcher = DynamicBatcher(fake, max_wait_ms=0.0, model_lock=lock, observer=observer)  # type: ignore[arg-type]
     try:
         with ThreadPoolExecutor(6) as pool:
             lock.acquire()  # the other direction's model call is running
-            futures = [pool.submit(batcher.translate, [f"t{i}"], beam_size=1, max_length=8) for i in range(6)]
-            wait_until(lambda: batcher.queue_depth() == 5)  # the first was gathered alone (no wait), five queued
-            time.sleep(0.1)
-            assert fake.calls == []  # nothing reaches the model while the lock is held elsewhere
-            lock.release()
+            try:
+                futures = [pool.submit(batcher.translate, ["t0"], beam_size=1, max_length=8)]
+                wait_until(lambda: observer.depths == [1, 0])  # queued, then gathered by the worker
+                time.sleep(0.05)  # the worker now waits for the lock with its batch of one
+                futures += [pool.submit(batcher.translate, [f"t{i}"], beam_size=1, max_length=8) for i in range(1, 6)]
+                wait_until(lambda: batcher.queue_depth() == 5)
+                time.sleep(0.1)
+                assert fake.calls == []  # nothing reaches the model while the lock is held elsewhere
+            finally:
+                lock.release()
             results = [f.result(timeout=10) for f in futures]
         assert results == [fake.translate([f"t{i}"], beam_size=1, max_length=8) for i in range(6)]
         merged = [call for call in fake.calls[:-6] if call[0] == "translate"]
