@@ -57,6 +57,9 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", default=None, help="never contact the model hub")
     parser.add_argument("--backend", choices=["fp32", "int8", "bf16", "fp16", "ct2"],
                         help="numeric path (default fp32; int8 and ct2 are fastest on CPU, see the README)")
+    parser.add_argument("--ct2-compute-type", choices=["int8", "int8_float32", "int8_float16", "int8_bfloat16",
+                                                       "int16", "float16", "bfloat16", "float32"],
+                        help="CTranslate2 compute type of --backend ct2 (default int8)")
     parser.add_argument("--threads", type=int, metavar="N", help="torch threads on CPU (default: one per core)")
     parser.add_argument("--no-cache", dest="cache", action="store_false", default=None,
                         help="do not read or write the translation cache")

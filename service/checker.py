@@ -21,6 +21,7 @@ from service.glossary.detector import TermDetector
 from service.glossary.layered import LayeredTerms
 from service.glossary.loading import glossary_for
 from service.report import Flag, Report, Segment, Signals
+from service.report_cache import ReportCache
 from service.scoring import document_score, document_verdict, segment_score, segment_verdict
 from service.segment import Link, Sentence, align, split_sentences
 from service.signals import pseudo_reference_chrf, roundtrip, sentence_metrics, suspicious_spans
@@ -95,6 +96,8 @@ class Checker:
         # request's work in the queues together, so each model call merges the same stage of every
         # waiting request; with plain models they would only fight for the same cores.
         self.concurrent_model_calls = False
+        # Finished reports by signature and texts (`service.report_cache`), set with the translation cache.
+        self.report_cache: ReportCache | None = None
         self.check_names = settings.check_names
         self.terms = TermDetector(glossary, source_lang=settings.source_lang, target_lang=settings.target_lang) \
             if glossary is not None and len(glossary) else None
@@ -131,7 +134,9 @@ class Checker:
             )
             try:
                 models.append(Translator.load(name, device=settings.device, offline=settings.offline,
-                                              backend=settings.backend, threads=settings.threads))
+                                              backend=settings.backend, threads=settings.threads,
+                                              compute_type=settings.ct2_compute_type
+                                              if settings.backend == "ct2" else None))
             except ModelUnavailableError as exc:
                 hint = (
                     f"contresens needs a {src}->{tgt} MarianMT model. Download {name} on a machine with "
@@ -144,6 +149,9 @@ class Checker:
 
             cache = TranslationCache(settings.cache_path, memory_items=settings.cache_memory_items)
             models = [CachedModel(model, cache) for model in models]
+            checker = cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
+            checker.report_cache = ReportCache(cache)
+            return checker
         return cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
 
     def _rule_flags(self, source: str, translation: str, back_translation: str | None, source_offset: int,
@@ -221,6 +229,20 @@ class Checker:
                                  target_lang=s.target_lang)
             old = self.terms.glossary.checksum if self.terms is not None else "none"
             signature = signature.replace(f"|glossary:{old}|", f"|glossary:{terms.glossary.checksum}|")
+        if self.report_cache is None:
+            return self._check_fresh(documents, names, terms, signature)
+        keys = [ReportCache.key(signature, d.source, d.translation, d.reference) for d in documents]
+        found = self.report_cache.get_many(keys)
+        todo = [d for d, key in zip(documents, keys) if key not in found]
+        fresh = dict(zip((k for k in keys if k not in found), self._check_fresh(todo, names, terms, signature)))
+        self.report_cache.put_many(fresh)
+        return [found[key] if key in found else fresh[key] for key in keys]
+
+    def _check_fresh(self, documents: Sequence[Document], names: Sequence[str],
+                     terms: TermDetector | LayeredTerms | None, signature: str) -> list[Report]:
+        """`check_many` without the report cache: align, run the models once for all units, report."""
+        if not documents:
+            return []
         prepared = [self._units(d.source, d.translation, d.reference) for d in documents]
         # units with text on both sides go to the models, all documents in one call each;
         # rows[(document, unit)] is the unit's row in those calls

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     backend: Literal["fp32", "int8", "bf16", "fp16", "ct2"] = Field(
         default="fp32", description="Numeric path: fp32 (reference), int8 (dynamic quantization, CPU), bf16 "
         "(autocast on CPU, weights on GPU), fp16 (GPU), ct2 (CTranslate2 int8, extra contresens[ct2]).")
+    ct2_compute_type: Literal["int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                              "bfloat16", "float32"] = Field(
+        default="int8", description="CTranslate2 compute type of the ct2 backend (int8 on CPU; float16 or "
+        "int8_float16 on GPU).")
     threads: int | None = Field(default=None, ge=1, le=256, description="torch intra-op threads on CPU "
                                 "(default: one per core).")
     cache: bool = Field(default=True, description="Keep translations and scores in the persistent cache.")
@@ -77,7 +81,8 @@ class Settings(BaseSettings):
     batch_max_tokens: int = Field(default=8192, ge=1, description="Most tokens in one coalesced model batch.")
     batch_max_wait_ms: float = Field(default=10.0, ge=0.0, le=1000.0, description="How long a batch waits for "
                                      "more requests.")
-    queue_size: int = Field(default=256, ge=1, description="Most model calls waiting; beyond, 503 + Retry-After.")
+    queue_size: int = Field(default=256, ge=2, description="Most model calls waiting per model (a request queues "
+                            "two per model at once); beyond, 503 + Retry-After.")
     request_timeout_s: float = Field(default=120.0, gt=0.0, description="A request still waiting for the model "
                                      "after this long is answered 504.")
 

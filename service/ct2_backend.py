@@ -5,7 +5,7 @@ directory), converts the transformers directory with CTranslate2's own converter
 and keeps the conversion in a cache directory keyed by the model's revision and the compute
 type, so a changed model is converted again and an unchanged one never is:
 
-    <cache>/<name>-<revision>-<compute_type>/    (model.bin, config.json, shared_vocabulary.json)
+    <cache>/<name>-<revision>-<compute_type>-ct2-<ctranslate2 version>/    (model.bin, config.json, ...)
 
 `<cache>` is the `cache_dir` argument, else `$CONTRESENS_CT2_CACHE`, else `ct2/` in the user
 cache directory (`platformdirs.user_cache_dir("contresens")` when platformdirs is installed,
@@ -25,6 +25,8 @@ slightly higher than the transformers port's, which gives `<pad>` a (small) shar
 """
 
 from __future__ import annotations
+
+import importlib.metadata
 
 import json
 import os
@@ -73,11 +75,21 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "model"
 
 
+def _ct2_version() -> str:
+    """The installed CTranslate2 version ("none" without it): a conversion is only reused by the same one."""
+    try:
+        return importlib.metadata.version("ctranslate2")
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
 def conversion_dir(resolved: ResolvedModel, compute_type: str, cache_dir: str | Path | None = None) -> Path:
-    """The cache directory of `resolved` converted for `compute_type` (it may not exist yet)."""
+    """The cache directory of `resolved` converted for `compute_type` by this CTranslate2 version (it may not
+    exist yet): a new revision, compute type or converter gets a new conversion."""
     local = Path(resolved.name).expanduser().is_dir()
     stem = resolved.path.name if local else resolved.name.replace("/", "--")
-    return cache_root(cache_dir) / f"{_safe(stem)}-{_safe(resolved.revision)}-{_safe(compute_type)}"
+    return cache_root(cache_dir) / (f"{_safe(stem)}-{_safe(resolved.revision)}-{_safe(compute_type)}"
+                                    f"-ct2-{_safe(_ct2_version())}")
 
 
 def _is_converted(directory: Path) -> bool:

@@ -224,6 +224,7 @@ class TranslationModel(Protocol):
     def score(self, *, sources: Sequence[str], targets: Sequence[str], batch_size: int = 16) -> list[TokenScores]: ...
 
 
+LOGIT_ROWS = 256  # target positions per output-layer call in forced decoding (256 x 59,514 floats: 61 MB)
 BACKENDS = ("fp32", "int8", "bf16", "fp16", "ct2")
 
 
@@ -276,12 +277,13 @@ class Translator:
     @classmethod
     def load(
         cls, name: str, *, device: str = "auto", revision: str | None = None, offline: bool = False,
-        backend: str = "fp32", threads: int | None = None,
+        backend: str = "fp32", threads: int | None = None, compute_type: str | None = None,
     ) -> Translator:
         """Load a MarianMT model and tokenizer from a hub id or a local directory.
 
         `device="auto"` picks CUDA when available. `backend` picks the numeric path (see the class).
-        `threads` sets torch's intra-op threads on CPU (default: torch's, one per core). Raises
+        `threads` sets torch's intra-op threads on CPU (default: torch's, one per core). `compute_type`
+        is CTranslate2's for the ct2 backend (default int8) and must be None for the others. Raises
         `ModelUnavailableError` when the model cannot be found or read, and ValueError for a backend
         the device cannot run.
         """
@@ -290,7 +292,10 @@ class Translator:
         if backend == "ct2":
             from service.ct2_backend import CT2Translator
 
-            return CT2Translator.load(name, device=device, revision=revision, offline=offline, threads=threads)
+            return CT2Translator.load(name, device=device, revision=revision, offline=offline, threads=threads,
+                                      compute_type=compute_type or "int8")
+        if compute_type is not None:
+            raise ValueError(f"compute_type is for the ct2 backend; the {backend} backend fixes its own")
         resolved = resolve_model(name, revision=revision, offline=offline)
         import torch
         from transformers import MarianMTModel, MarianTokenizer
@@ -382,7 +387,10 @@ class Translator:
 
         The decoder inputs are the targets shifted right (as the model does for its own loss, which is
         not asked for: that would be a second pass over the whole vocabulary), and each token's value
-        is its logit minus the log-sum-exp of its row, without a full log-softmax tensor."""
+        is its logit minus the log-sum-exp of its row, without a full log-softmax tensor. The output
+        layer (59,514 words wide for opus-mt) runs on the real target positions only, padding left out,
+        `LOGIT_ROWS` positions at a time: the logits of a whole batch of 32 news sentences would take
+        over half a gigabyte, twice over with the log-sum-exp."""
         import torch
 
         input_ids, mask = self._padded(source_ids)
@@ -395,11 +403,25 @@ class Translator:
             labels[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             decoder_ids[row, 0] = start
             decoder_ids[row, 1 : len(ids)] = torch.tensor(ids[:-1], dtype=torch.long)
+        valid = torch.zeros((len(target_ids), width), dtype=torch.bool)
+        for row, ids in enumerate(target_ids):
+            valid[row, : len(ids)] = True
+        valid = valid.to(self.device)
         with torch.inference_mode(), self._autocast():
-            logits = self.model(input_ids=input_ids, attention_mask=mask,
-                                decoder_input_ids=decoder_ids.to(self.device)).logits
-            logprobs = self._gather(logits, labels.to(self.device))
-        return [[float(v) for v in logprobs[row, : len(ids)].tolist()] for row, ids in enumerate(target_ids)]
+            hidden = self.model.model(input_ids=input_ids, attention_mask=mask, use_cache=False,
+                                      decoder_input_ids=decoder_ids.to(self.device)).last_hidden_state[valid]
+            wanted = labels.to(self.device)[valid]
+            values = torch.cat([
+                self._gather(self.model.lm_head(hidden[a : a + LOGIT_ROWS]) + self.model.final_logits_bias,
+                             wanted[a : a + LOGIT_ROWS])
+                for a in range(0, hidden.shape[0], LOGIT_ROWS)
+            ]).tolist()
+        out: list[list[float]] = []
+        offset = 0
+        for ids in target_ids:
+            out.append([float(v) for v in values[offset : offset + len(ids)]])
+            offset += len(ids)
+        return out
 
     # -- lengths and splitting -------------------------------------------------------------
 

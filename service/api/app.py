@@ -12,11 +12,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from service import __version__
 from service.api.errors import install_error_handlers
-from service.api.lifecycle import CheckerLoader, ModelState, preflight
+from service.api.lifecycle import CheckerLoader, ModelState, load_service_checker, preflight
 from service.api.metrics import ServiceMetrics
 from service.api.middleware import RequestContext
 from service.api.routes import build_router
-from service.checker import Checker
 from service.config import Settings
 from service.glossary.loading import glossary_for
 
@@ -37,7 +36,7 @@ def create_app(settings: Settings | None = None, *, loader: CheckerLoader | None
         app.state.glossary = glossary_for(settings)  # a bad termbase file fails the startup
         if loader is None:
             preflight(settings)
-        app.state.models = ModelState(settings, metrics, loader or Checker.from_settings)
+        app.state.models = ModelState(settings, metrics, loader or load_service_checker)
         app.state.models.start()
         try:
             yield

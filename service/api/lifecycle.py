@@ -12,14 +12,31 @@ from collections.abc import Callable
 from service.api.errors import NotReadyError
 from service.api.metrics import ServiceMetrics
 from service.batching import DynamicBatcher
+from service.cache import CachedModel, TranslationCache
 from service.checker import Checker
 from service.config import Settings
+from service.report_cache import ReportCache
 from service.translate import ModelUnavailableError, resolve_model
 
 log = logging.getLogger("contresens.api")
 WARM_UP = ("Le tribunal a rendu son jugement mardi.", "The court delivered its judgment on Tuesday.")
 
 CheckerLoader = Callable[[Settings], Checker]
+
+
+def load_service_checker(settings: Settings) -> Checker:
+    """The service's default loader: `Checker.from_settings`, except that the translation cache is kept
+    in memory only (an LRU of `CONTRESENS_CACHE_MEMORY_ITEMS` entries per process) unless
+    `CONTRESENS_CACHE_PATH` names a SQLite file: a server should not write into a user's cache directory
+    unasked, and its container may have none."""
+    if not settings.cache or settings.cache_path is not None:
+        return Checker.from_settings(settings)
+    checker = Checker.from_settings(settings.model_copy(update={"cache": False}))
+    if checker.forward is not None and checker.backward is not None:
+        cache = TranslationCache(persistent=False, memory_items=settings.cache_memory_items)
+        checker.forward, checker.backward = CachedModel(checker.forward, cache), CachedModel(checker.backward, cache)
+        checker.report_cache = ReportCache(cache)
+    return checker
 
 
 def preflight(settings: Settings) -> None:
@@ -56,12 +73,17 @@ class ModelState:
             if checker.forward is not None and checker.backward is not None:
                 one_at_a_time = threading.Lock()  # both directions share the cores (or the GPU)
                 for role in ("forward", "backward"):
-                    batcher = DynamicBatcher(getattr(checker, role), max_batch_tokens=s.batch_max_tokens,
+                    model = getattr(checker, role)
+                    # the cache goes in front of the batcher: hits are answered in the request's thread
+                    cache = model.cache if isinstance(model, CachedModel) else None
+                    if isinstance(model, CachedModel):
+                        model = model.wrapped
+                    batcher = DynamicBatcher(model, max_batch_tokens=s.batch_max_tokens,
                                              max_wait_ms=s.batch_max_wait_ms, max_queue=s.queue_size,
                                              enabled=s.batching, observer=self.metrics.observer(role),
                                              timeout=s.request_timeout_s, model_lock=one_at_a_time)
                     self._batchers.append(batcher)
-                    setattr(checker, role, batcher)
+                    setattr(checker, role, batcher if cache is None else CachedModel(batcher, cache))
                 checker.concurrent_model_calls = s.batching  # each request's four calls queued at once
             checker.check(source=WARM_UP[0], translation=WARM_UP[1])  # warm-up: one batch through everything
         except Exception as exc:  # noqa: BLE001 - reported by /readyz and the log, the server stays up

@@ -93,6 +93,26 @@ def test_checker_cache_makes_a_rerun_free_and_the_signature_names_the_backend(ti
     reports = first.check_many(documents)
     assert "|backend:fp32|dtype:float32|" in reports[0].signature
     again = Checker.from_settings(settings)  # a new process would see the same file
-    assert again.check_many(documents) == reports
+    assert again.check_many(documents) == reports  # whole reports from the report cache
+    assert again.report_cache is not None and again.report_cache.cache.stats.hits >= 3
+    assert again.forward.stats.items == 0 and again.backward.stats.items == 0  # type: ignore[union-attr]
+
+    # other checks: another signature, so the reports are computed again, but the model results are cached
+    other = again.check_many(documents, checks=["numbers"])
+    assert "|checks:numbers|" in other[0].signature and other != reports
     assert again.forward.stats.model_calls == 0 and again.backward.stats.model_calls == 0  # type: ignore[union-attr]
     assert again.forward.stats.hits > 0  # type: ignore[union-attr]
+    assert [r.segments[0].back_translation for r in other] == [r.segments[0].back_translation for r in reports]
+
+
+def test_report_cache_key_names_signature_texts_and_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service import report_cache
+
+    key = report_cache.ReportCache.key("sig", "src", "mt", None)
+    assert key == report_cache.ReportCache.key("sig", "src", "mt", None)
+    assert len({key, report_cache.ReportCache.key("sig2", "src", "mt", None),
+                report_cache.ReportCache.key("sig", "src", "mt", ""),
+                report_cache.ReportCache.key("sig", "src", "mt2", None),
+                report_cache.ReportCache.key("sig", "srcmt", "", None)}) == 5
+    monkeypatch.setattr(report_cache, "code_fingerprint", lambda: "changed-code")
+    assert report_cache.ReportCache.key("sig", "src", "mt", None) != key  # edited checks never reuse old reports

@@ -43,7 +43,9 @@ def test_conversion_goes_into_the_cache_and_is_reused(tiny_models: dict[str, Pat
                                                       ct2_fp32: CT2Translator,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     converted = conversion_dir(ct2_fp32.resolved, "float32", ct2_cache)
-    assert converted.parent == ct2_cache and converted.name.endswith("-float32")
+    import ctranslate2
+
+    assert converted.parent == ct2_cache and converted.name.endswith(f"-float32-ct2-{ctranslate2.__version__}")
     assert ct2_fp32.resolved.revision.removeprefix("sha256:") in converted.name
     assert (converted / "model.bin").is_file()
     assert [p.name for p in ct2_cache.iterdir()] == [converted.name]  # no temporary directory left behind
@@ -159,3 +161,18 @@ def test_missing_ctranslate2_says_how_to_install_it(tiny_models: dict[str, Path]
         CT2Translator.load(str(tiny_models["fr-en"]), device="cpu")
     # the install instruction is in the reason, so it survives the checker's `with_role` (which replaces the hint)
     assert "pip install 'contresens[ct2]'" in str(info.value.with_role("forward", "point --model elsewhere"))
+
+
+def test_compute_type_comes_from_the_settings_into_the_signature(tiny_models: dict[str, Path], ct2_cache: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.checker import Checker
+    from service.config import Settings
+
+    monkeypatch.setenv("CONTRESENS_CT2_CACHE", str(ct2_cache))
+    monkeypatch.setenv("CONTRESENS_CT2_COMPUTE_TYPE", "float32")
+    checker = Checker.from_settings(Settings(forward_model=str(tiny_models["fr-en"]),
+                                             backward_model=str(tiny_models["en-fr"]), backend="ct2", cache=False))
+    assert checker.forward is not None and checker.forward.dtype == "float32"
+    assert "|backend:ct2|dtype:float32|" in checker.signature
+    with pytest.raises(ValueError, match="compute_type is for the ct2 backend"):
+        Translator.load(str(tiny_models["fr-en"]), device="cpu", backend="int8", compute_type="int8")

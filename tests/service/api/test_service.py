@@ -133,6 +133,28 @@ def test_concurrent_requests_match_sequential_and_are_batched(tiny_models: dict[
         metric(after, "contresens_model_batch_requests_count", kind="translate", model="backward"))
 
 
+def test_cache_is_in_memory_by_default_and_answers_repeats_without_the_model(
+        tiny_models: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    with live_server(create_app(tiny_settings(tiny_models, cache=True, cache_path=None))) as base:
+        first = httpx.post(f"{base}/v1/score", json=FLOOR, timeout=60)
+        before = httpx.get(f"{base}/metrics").text
+        again = httpx.post(f"{base}/v1/score", json=FLOOR, timeout=60)
+        after = httpx.get(f"{base}/metrics").text
+    assert first.status_code == again.status_code == 200 and same_report(first.json(), again.json())
+    for kind in ("translate", "score"):  # the repeat cost no model call
+        for model in ("forward", "backward"):
+            assert metric(after, "contresens_model_batch_items_count", kind=kind, model=model) == metric(
+                before, "contresens_model_batch_items_count", kind=kind, model=model)
+    assert not list(tmp_path.rglob("*.sqlite3*"))  # nothing written to disk
+
+    cache_file = tmp_path / "service-cache.sqlite3"  # with a path: the persistent cache, shared by workers
+    with live_server(create_app(tiny_settings(tiny_models, cache=True, cache_path=str(cache_file)))) as base:
+        assert httpx.post(f"{base}/v1/score", json=FLOOR, timeout=60).status_code == 200
+    assert cache_file.is_file() and cache_file.stat().st_size > 0
+
+
 def test_not_ready_until_the_models_are_loaded(tiny_models: dict[str, Path]) -> None:
     release = threading.Event()
 
@@ -197,7 +219,7 @@ def test_unexpected_error_is_a_500_with_a_logged_request_id(tiny_models: dict[st
 
 
 def test_queue_full_is_503_with_retry_after(tiny_models: dict[str, Path]) -> None:
-    settings = tiny_settings(tiny_models, queue_size=1, batch_max_wait_ms=300.0)
+    settings = tiny_settings(tiny_models, queue_size=2, batch_max_wait_ms=300.0)  # one request queues 2 per model
     with live_server(create_app(settings)) as base, concurrent.futures.ThreadPoolExecutor(12) as pool:
         responses = list(pool.map(lambda _: httpx.post(f"{base}/v1/score", json=FLOOR, timeout=60), range(12)))
     statuses = {r.status_code for r in responses}
