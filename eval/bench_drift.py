@@ -34,8 +34,8 @@ def check_corpus(pairs: list[tuple[str, str]], *, forward: str, backward: str, b
     from service.checker import Checker, Document
     from service.config import Settings
 
-    settings = Settings(forward_model=forward, backward_model=backward, backend=backend, beam_size=beam_size,
-                        cache=False, device="cpu")
+    settings = Settings.model_validate({"forward_model": forward, "backward_model": backward, "backend": backend,
+                                        "beam_size": beam_size, "cache": False, "device": "cpu"})
     checker = Checker.from_settings(settings)
     rows = []
     for start in range(0, len(pairs), 32):

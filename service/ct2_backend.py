@@ -150,7 +150,7 @@ class CT2Translator(Translator):
     @classmethod
     def load(
         cls, name: str, *, device: str = "auto", revision: str | None = None, offline: bool = False,
-        backend: str = "ct2", threads: int | None = None, compute_type: str = "int8",
+        backend: str = "ct2", threads: int | None = None, compute_type: str | None = "int8",
         cache_dir: str | Path | None = None,
     ) -> CT2Translator:
         """Load a MarianMT model (hub id or directory) and run it with CTranslate2.
@@ -164,6 +164,7 @@ class CT2Translator(Translator):
         """
         if backend != "ct2":
             raise ValueError(f"CT2Translator runs the ct2 backend, not {backend!r}")
+        compute_type = compute_type or "int8"
         if compute_type not in COMPUTE_TYPES:
             raise ValueError(f"unknown CTranslate2 compute type {compute_type!r} (known: {', '.join(COMPUTE_TYPES)})")
         ctranslate2 = _import_ctranslate2(name)

@@ -293,7 +293,7 @@ class Translator:
             from service.ct2_backend import CT2Translator
 
             return CT2Translator.load(name, device=device, revision=revision, offline=offline, threads=threads,
-                                      compute_type=compute_type or "int8")
+                                      compute_type=compute_type)
         if compute_type is not None:
             raise ValueError(f"compute_type is for the ct2 backend; the {backend} backend fixes its own")
         resolved = resolve_model(name, revision=revision, offline=offline)
