@@ -213,7 +213,7 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]) and return the exit code."""
-    from service.translate import ModelUnavailableError
+    from service.translate import BackendUnavailableError, ModelUnavailableError
 
     parser = build_parser()
     try:
@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return _command(args.command)(args)
-    except (InputError, ModelUnavailableError, GlossaryFormatError) as exc:
+    except (InputError, ModelUnavailableError, BackendUnavailableError, GlossaryFormatError) as exc:
         print(f"contresens: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ValidationError as exc:

@@ -37,7 +37,13 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from service.translate import ModelUnavailableError, ResolvedModel, Translator, resolve_model
+from service.translate import (
+    BackendUnavailableError,
+    ModelUnavailableError,
+    ResolvedModel,
+    Translator,
+    resolve_model,
+)
 
 INSTALL_HINT = "pip install 'contresens[ct2]'"
 CACHE_ENV = "CONTRESENS_CT2_CACHE"
@@ -102,6 +108,7 @@ def convert(resolved: ResolvedModel, compute_type: str, cache_dir: str | Path | 
     if _is_converted(target):
         return target
     _import_ctranslate2(resolved.name)
+    check_zero_start_embedding(resolved)
     import ctranslate2.converters
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,6 +133,39 @@ def convert(resolved: ResolvedModel, compute_type: str, cache_dir: str | Path | 
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def check_zero_start_embedding(resolved: ResolvedModel) -> None:
+    """Refuse a model CTranslate2 would run differently from transformers.
+
+    CTranslate2's Marian converter drops the `<pad>` row and starts the decoder from a zero embedding,
+    which is what Marian-trained models (all opus-mt) have there. A MarianMT model trained with
+    transformers may have learnt a non-zero embedding for its decoder start token; under CTranslate2
+    its first decoding step would then differ, and so would every translation (the first word is
+    often lost). Checked once, before conversion, from the safetensors weights; raises
+    `BackendUnavailableError` with the fix."""
+    weights = resolved.path / "model.safetensors"
+    config_file = resolved.path / "config.json"
+    if not weights.is_file() or not config_file.is_file():
+        return  # another weights format: the converter reads it and we cannot check cheaply
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    start = config.get("decoder_start_token_id", config.get("pad_token_id"))
+    if not isinstance(start, int):
+        return
+    from safetensors import safe_open
+
+    with safe_open(str(weights), "pt") as handle:
+        names = [n for n in ("model.decoder.embed_tokens.weight", "model.shared.weight") if n in handle.keys()]
+        if not names:
+            return
+        row = handle.get_slice(names[0])[start : start + 1]
+    largest = float(row.abs().max())
+    if largest > 1e-6:
+        raise BackendUnavailableError(
+            f"the ct2 backend cannot run {resolved.name}: its decoder start token (id {start}) has a non-zero "
+            f"embedding (largest value {largest:.3g}), but CTranslate2 starts Marian decoders from a zero "
+            "embedding, so its translations would not be this model's; use --backend int8 (or fp32)"
+        )
 
 
 def _cpu_count() -> int:

@@ -60,6 +60,11 @@ class ModelUnavailableError(RuntimeError):
         return ModelUnavailableError(self.model, self.reason, role=role, hint=hint)
 
 
+class BackendUnavailableError(ValueError):
+    """The chosen backend cannot run this model here (fp16 without a GPU, int8 on a GPU, CTranslate2 with a
+    model it would run differently); the message says which backend to use instead."""
+
+
 @dataclass(frozen=True)
 class TokenScores:
     """Forced-decoding result for one target text.
@@ -302,9 +307,10 @@ class Translator:
 
         device = pick_device(device)
         if backend == "fp16" and device != "cuda":
-            raise ValueError("the fp16 backend needs a GPU (--device cuda); on CPU use bf16 or int8")
+            raise BackendUnavailableError("the fp16 backend needs a GPU (--device cuda); on CPU use int8 or fp32")
         if backend == "int8" and device != "cpu":
-            raise ValueError("the int8 backend (dynamic quantization) runs on CPU; on GPU use fp16 or bf16")
+            raise BackendUnavailableError("the int8 backend (dynamic quantization) runs on CPU; on GPU use fp16 or "
+                                          "bf16")
         if threads and device == "cpu":
             torch.set_num_threads(threads)
         try:

@@ -82,3 +82,9 @@ def test_bad_setting_is_reported(model_env: None, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CONTRESENS_BEAM_SIZE", "0")
     assert main(["check", *SAMPLE_ARGS]) == 2
     assert "invalid settings: beam_size" in capsys.readouterr().err
+
+
+def test_a_backend_the_device_cannot_run_is_a_usage_error(model_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", *SAMPLE_ARGS, "--backend", "fp16", "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "fp16 backend needs a GPU" in err and "Traceback" not in err

@@ -176,3 +176,22 @@ def test_compute_type_comes_from_the_settings_into_the_signature(tiny_models: di
     assert "|backend:ct2|dtype:float32|" in checker.signature
     with pytest.raises(ValueError, match="compute_type is for the ct2 backend"):
         Translator.load(str(tiny_models["fr-en"]), device="cpu", backend="int8", compute_type="int8")
+
+
+def test_a_model_with_a_learnt_decoder_start_embedding_is_refused(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from service.translate import BackendUnavailableError
+
+    trained = tmp_path / "trained-fr-en"
+    shutil.copytree(tiny_models["fr-en"], trained)
+    config = json.loads((trained / "config.json").read_text(encoding="utf-8"))
+    weights = load_file(str(trained / "model.safetensors"))
+    name = next(n for n in ("model.shared.weight", "model.decoder.embed_tokens.weight") if n in weights)
+    assert float(weights[name][config["decoder_start_token_id"]].abs().max()) == 0.0  # as opus-mt: CT2 is exact
+    weights[name][config["decoder_start_token_id"]] = torch.full_like(weights[name][0], 0.25)
+    save_file(weights, str(trained / "model.safetensors"), metadata={"format": "pt"})
+    with pytest.raises(BackendUnavailableError, match=r"decoder start token .* non-zero embedding.*--backend int8"):
+        CT2Translator.load(str(trained), device="cpu", cache_dir=tmp_path / "ct2")
+    assert not (tmp_path / "ct2").exists() or not any((tmp_path / "ct2").iterdir())  # nothing converted
