@@ -61,6 +61,8 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
                                                        "int16", "float16", "bfloat16", "float32"],
                         help="CTranslate2 compute type of --backend ct2 (default int8)")
     parser.add_argument("--threads", type=int, metavar="N", help="torch threads on CPU (default: one per core)")
+    parser.add_argument("--quality-weights", metavar="FILE",
+                        help="weights file of the quality score (default: the shipped v1, see the README)")
     parser.add_argument("--no-cache", dest="cache", action="store_false", default=None,
                         help="do not read or write the translation cache")
     parser.add_argument("--cache-path", metavar="FILE", help="SQLite file of the translation cache")

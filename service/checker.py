@@ -20,6 +20,7 @@ from service.glossary.concept import Concept, Glossary
 from service.glossary.detector import TermDetector
 from service.glossary.layered import LayeredTerms
 from service.glossary.loading import glossary_for
+from service.quality_weights import load_weights
 from service.report import Flag, Report, Segment, Signals
 from service.report_cache import ReportCache
 from service.scoring import document_score, document_verdict, segment_score, segment_verdict
@@ -99,6 +100,7 @@ class Checker:
         # Finished reports by signature and texts (`service.report_cache`), set with the translation cache.
         self.report_cache: ReportCache | None = None
         self.check_names = settings.check_names
+        self.weights = load_weights(settings.quality_weights)  # of the quality score, read once
         self.terms = TermDetector(glossary, source_lang=settings.source_lang, target_lang=settings.target_lang) \
             if glossary is not None and len(glossary) else None
         self.signature = build_signature(
@@ -109,6 +111,7 @@ class Checker:
             dtype=forward.dtype if forward else "none",
             backend=str(getattr(forward, "backend", "fp32")) if forward else "none",
             glossary_checksum=self.terms.glossary.checksum if self.terms else None,
+            weights=self.weights,
         )
 
     @classmethod
@@ -325,7 +328,7 @@ class Checker:
                 )
                 spans = suspicious_spans(outputs.forward[k], threshold=s.low_prob_threshold, offset=ma)
                 flags += self._rule_flags(src_text, mt_text, bt, sa, ma, index, names, terms)
-            score = segment_score(signals, flags, rules_only=not models and k is not None)
+            score = segment_score(signals, flags, rules_only=not models and k is not None, weights=self.weights)
             segments.append(
                 Segment(
                     index=index, alignment=unit.link.kind, source_start=sa, source_end=sb, source=src_text,

@@ -1,6 +1,6 @@
 """Typed settings for contresens, read from `CONTRESENS_*` environment variables.
 
-Everything that changes the numbers (language pair, models, decoding, thresholds) is a
+Everything that changes the numbers (language pair, models, decoding, thresholds, score weights) is a
 setting, validated once when it is built, so a bad value fails at start-up rather than at the
 first document. The command line overrides individual fields with `Settings.model_copy`.
 """
@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.checks.registry import resolve_names
+from service.quality_weights import load_weights
 
 HUB_MODEL_TEMPLATE = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 
@@ -66,6 +67,10 @@ class Settings(BaseSettings):
         "untranslated, length, markup, typography)."
     )
     skip_checks: list[str] = Field(default_factory=list, description="Localization checks to leave out.")
+    quality_weights: str | None = Field(
+        default=None, description="JSON file of the quality score's weights (default: the shipped "
+        "service/weights/quality-v1.json; `python -m eval.meta.calibrate` writes one)."
+    )
     pass_score: float = Field(default=70.0, ge=0.0, le=100.0, description="Segments at or above this score pass.")
     fail_score: float = Field(default=40.0, ge=0.0, le=100.0, description="Segments below this score fail.")
 
@@ -91,6 +96,8 @@ class Settings(BaseSettings):
         if self.source_lang == self.target_lang:
             raise ValueError(f"source_lang and target_lang are both {self.source_lang!r}")
         resolve_names(self.checks, self.skip_checks)  # unknown names fail here, at start-up
+        if self.quality_weights is not None:
+            load_weights(self.quality_weights)  # a missing or bad weights file too
         if self.fail_score > self.pass_score:
             raise ValueError(f"fail_score ({self.fail_score}) is above pass_score ({self.pass_score})")
         return self

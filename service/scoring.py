@@ -8,6 +8,13 @@ Segment score (documented in the README):
     score = clamp(base - sum(penalty[flag.severity]), 0, 100)
     penalty: minor 5, major 25, critical 50
 
+The numbers above (weights, an intercept of 0, the log-probability -4 that maps to 0 points, the
+penalties) are those of the shipped weights file `service/weights/quality-v1.json`, loaded by
+`service.quality_weights`; `base_score` and `segment_score` take another `QualityWeights` (setting
+`quality_weights`, fitted by `python -m eval.meta.calibrate`) and default to the shipped one:
+
+    base  = clamp(intercept + sum(weight[f] * feature[f]), 0, 100)
+
 A segment with nothing on one side (an omitted or added sentence) has base 0. Without models
 (`--no-model`, glossary and localization checks only), a segment with both sides has base 100. The document
 score is the mean of the segment scores weighted by their length in characters (source
@@ -23,12 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from service.quality_weights import QualityWeights, load_weights
 from service.report import Flag, Segment, Signals, Verdict
 
 FORMULA_VERSION = "v1"
-WEIGHTS = {"roundtrip_chrf": 0.30, "pseudo_reference_chrf": 0.30, "forward": 0.20, "backward": 0.20}
-LOGPROB_ZERO = -4.0
-PENALTY = {"minor": 5.0, "major": 25.0, "critical": 50.0}
 RULES_ONLY_BASE = 100.0
 
 
@@ -36,31 +41,42 @@ def _clamp(value: float, low: float = 0.0, high: float = 100.0) -> float:
     return max(low, min(high, value))
 
 
-def likelihood_points(mean_logprob: float) -> float:
-    """Map a mean token log-probability to 0-100: 0 -> 100, LOGPROB_ZERO or less -> 0, linear between."""
-    return _clamp(100.0 * (1.0 - mean_logprob / LOGPROB_ZERO))
+def likelihood_points(mean_logprob: float, zero: float | None = None) -> float:
+    """Map a mean token log-probability to 0-100: 0 -> 100, `zero` or less -> 0, linear between.
+
+    `zero` defaults to the shipped weights' `logprob_zero` (-4)."""
+    if zero is None:
+        zero = load_weights(None).logprob_zero
+    return _clamp(100.0 * (1.0 - mean_logprob / zero))
 
 
-def base_score(signals: Signals | None) -> float:
-    """Weighted mean of the model signals on a 0-100 scale (0 when there are none)."""
+def base_score(signals: Signals | None, weights: QualityWeights | None = None) -> float:
+    """Weighted sum of the model signals on a 0-100 scale (0 when there are none).
+
+    `weights` default to the shipped ones (`service/weights/quality-v1.json`)."""
     if signals is None:
         return 0.0
+    w = weights if weights is not None else load_weights(None)
+    f = w.features
     return _clamp(
-        WEIGHTS["roundtrip_chrf"] * signals.roundtrip.chrf
-        + WEIGHTS["pseudo_reference_chrf"] * signals.pseudo_reference_chrf
-        + WEIGHTS["forward"] * likelihood_points(signals.forward_logprob)
-        + WEIGHTS["backward"] * likelihood_points(signals.backward_logprob)
+        f.roundtrip_chrf * signals.roundtrip.chrf
+        + f.pseudo_reference_chrf * signals.pseudo_reference_chrf
+        + f.forward * likelihood_points(signals.forward_logprob, w.logprob_zero)
+        + f.backward * likelihood_points(signals.backward_logprob, w.logprob_zero)
+        + w.intercept
     )
 
 
-def segment_score(signals: Signals | None, flags: Sequence[Flag], *, rules_only: bool = False) -> float:
+def segment_score(signals: Signals | None, flags: Sequence[Flag], *, rules_only: bool = False,
+                  weights: QualityWeights | None = None) -> float:
     """The segment's 0-100 quality score: base score minus the flags' penalties.
 
     `rules_only` (no models loaded, `--no-model`): a segment with text on both sides starts from
-    100 and only its flags lower it.
+    100 and only its flags lower it. `weights` default to the shipped ones.
     """
-    base = RULES_ONLY_BASE if rules_only else base_score(signals)
-    return round(_clamp(base - sum(PENALTY[f.severity] for f in flags)), 2)
+    w = weights if weights is not None else load_weights(None)
+    base = RULES_ONLY_BASE if rules_only else base_score(signals, w)
+    return round(_clamp(base - sum(w.penalty.of(f.severity) for f in flags)), 2)
 
 
 def segment_verdict(score: float, flags: Sequence[Flag], *, pass_score: float, fail_score: float) -> Verdict:

@@ -1,8 +1,10 @@
 """The signature: one string naming everything that changes the numbers, as sacreBLEU prints one.
 
 Same signature, same numbers: model ids and revisions, device, backend and compute type, decoding
-settings, thresholds, score formula, glossary checksum, localization checks and the versions of contresens,
-sacrebleu (with each metric's own signature), transformers and torch.
+settings, thresholds, score formula and its weights (`score:v1/weights:v1` for the shipped weights,
+`score:v1/weights:<version>@sha256:<16 hex>` for any other file), glossary checksum, localization
+checks and the versions of contresens, sacrebleu (with each metric's own signature), transformers and
+torch.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from service import __version__
 from service.config import Settings
+from service.quality_weights import QualityWeights, load_weights
 from service.scoring import FORMULA_VERSION
 from service.signals import metric_signatures
 
@@ -31,8 +34,13 @@ def build_signature(
     dtype: str,
     glossary_checksum: str | None = None,
     backend: str = "none",
+    weights: QualityWeights | None = None,
 ) -> str:
-    """Join the parts as `key:value|key:value`; `forward`/`backward` are `name@revision`."""
+    """Join the parts as `key:value|key:value`; `forward`/`backward` are `name@revision`.
+
+    `weights` are the quality weights the scores use (default: those of `settings.quality_weights`)."""
+    if weights is None:
+        weights = load_weights(settings.quality_weights)
     parts = [
         ("contresens", __version__),
         ("pair", f"{settings.source_lang}-{settings.target_lang}"),
@@ -45,7 +53,7 @@ def build_signature(
         ("maxlen", str(settings.max_length)),
         ("lowprob", f"{settings.low_prob_threshold:g}"),
         ("thresholds", f"{settings.pass_score:g}/{settings.fail_score:g}"),
-        ("score", FORMULA_VERSION),
+        ("score", f"{FORMULA_VERSION}/{weights.signature_part}"),
         ("glossary", glossary_checksum or "none"),
         ("checks", "+".join(settings.check_names) or "none"),
     ]

@@ -88,3 +88,25 @@ def test_a_backend_the_device_cannot_run_is_a_usage_error(model_env: None, capsy
     assert main(["check", *SAMPLE_ARGS, "--backend", "fp16", "--device", "cpu"]) == 2
     err = capsys.readouterr().err
     assert "fp16 backend needs a GPU" in err and "Traceback" not in err
+
+
+def test_quality_weights_option_changes_scores_and_signature(model_env: None, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from service.quality_weights import load_weights
+
+    assert main(["check", *SAMPLE_ARGS, "--json"]) == 0
+    default = json.loads(capsys.readouterr().out)
+    custom = json.loads(load_weights(None).model_dump_json())
+    custom.update(version="pseudo-only", features={"roundtrip_chrf": 0.0, "pseudo_reference_chrf": 1.0,
+                                                   "forward": 0.0, "backward": 0.0})
+    weights = tmp_path / "weights.json"
+    weights.write_text(json.dumps(custom), encoding="utf-8")
+    assert main(["check", *SAMPLE_ARGS, "--json", "--quality-weights", str(weights)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert "|score:v1/weights:v1|" in default["signature"]
+    assert "|score:v1/weights:pseudo-only@sha256:" in report["signature"]
+    assert [s["score"] for s in report["segments"]] != [s["score"] for s in default["segments"]]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**custom, "features": {**custom["features"], "bleu": 1.0}}), encoding="utf-8")
+    assert main(["check", *SAMPLE_ARGS, "--quality-weights", str(bad)]) == 2
+    assert "bad.json" in capsys.readouterr().err
