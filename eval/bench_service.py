@@ -8,8 +8,9 @@ Two random-weight MarianMT models with the exact opus-mt fr-en / en-fr architect
 child process twice, with `CONTRESENS_BATCHING=false` (the baseline: every request calls the models on
 its own) and `true`. At each concurrency level, that many client threads post one-sentence French news
 documents with their English translations to /v1/score until N requests (default 3 x concurrency, at
-least 8: the first round of requests arrives spread out and merges less than the next ones) are answered; the table gives requests/s and p50/p95/p99 latency, and the last line the ratio of
-throughputs at the highest concurrency (target: batching at least 4x). Random weights generate up to
+least 8: the first round of requests arrives spread out and merges less than the next ones) are
+answered; the table gives requests/s and p50/p95/p99 latency, and the last line the ratio of throughputs
+at the highest concurrency (target: batching at least 4x). Random weights generate up to
 `--max-length` tokens whatever the input, so the cost of generation is fixed by that setting.
 """
 

@@ -27,7 +27,6 @@ slightly higher than the transformers port's, which gives `<pad>` a (small) shar
 from __future__ import annotations
 
 import importlib.metadata
-
 import json
 import os
 import re
@@ -155,7 +154,8 @@ def check_zero_start_embedding(resolved: ResolvedModel) -> None:
     from safetensors import safe_open
 
     with safe_open(str(weights), "pt") as handle:
-        names = [n for n in ("model.decoder.embed_tokens.weight", "model.shared.weight") if n in handle.keys()]
+        available = set(handle.keys())
+        names = [n for n in ("model.decoder.embed_tokens.weight", "model.shared.weight") if n in available]
         if not names:
             return
         row = handle.get_slice(names[0])[start : start + 1]

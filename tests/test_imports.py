@@ -11,7 +11,8 @@ MODULES = ["service", "eval", "service.checker", "service.config", "service.segm
            "eval.run_glossary", "eval.terms", "eval.bench_terms", "service.glossary.detector",
            "service.glossary.loading", "service.checks.registry", "service.checks.numbers", "service.checks.dates",
            "service.checks.names", "service.checks.markup", "service.checks.typography", "service.checks.untranslated",
-           "service.checks.length", "eval.checks"]
+           "service.checks.length", "eval.checks", "eval.meta.cli", "eval.meta.kendall", "eval.meta.data",
+           "eval.meta.report", "eval.meta.calibrate", "service.report_cache", "service.quality_weights"]
 
 
 def test_packages_do_not_import_torch_or_transformers() -> None:
