@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from service.cache import CachedModel, TranslationCache
 from service.checks.base import CheckInput
 from service.checks.registry import resolve_names, run_checks
 from service.config import Settings
@@ -147,15 +148,18 @@ class Checker:
                     f"`{flag} DIR` or set {env}=DIR."
                 )
                 raise exc.with_role(f"{role} ({src}->{tgt})", hint) from exc
+        checker = cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
         if settings.cache:
-            from service.cache import CachedModel, TranslationCache
+            checker.use_cache(TranslationCache(settings.cache_path, memory_items=settings.cache_memory_items))
+        return checker
 
-            cache = TranslationCache(settings.cache_path, memory_items=settings.cache_memory_items)
-            models = [CachedModel(model, cache) for model in models]
-            checker = cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
-            checker.report_cache = ReportCache(cache)
-            return checker
-        return cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
+    def use_cache(self, cache: TranslationCache) -> None:
+        """Keep model results (`CachedModel` around both models) and whole reports (`ReportCache`) in
+        `cache`, so unchanged texts cost lookups only."""
+        if self.forward is None or self.backward is None:
+            return
+        self.forward, self.backward = CachedModel(self.forward, cache), CachedModel(self.backward, cache)
+        self.report_cache = ReportCache(cache)
 
     def _rule_flags(self, source: str, translation: str, back_translation: str | None, source_offset: int,
                     translation_offset: int, segment: int, names: Sequence[str],

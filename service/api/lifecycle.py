@@ -15,7 +15,6 @@ from service.batching import DynamicBatcher
 from service.cache import CachedModel, TranslationCache
 from service.checker import Checker
 from service.config import Settings
-from service.report_cache import ReportCache
 from service.translate import ModelUnavailableError, resolve_model
 
 log = logging.getLogger("contresens.api")
@@ -32,10 +31,7 @@ def load_service_checker(settings: Settings) -> Checker:
     if not settings.cache or settings.cache_path is not None:
         return Checker.from_settings(settings)
     checker = Checker.from_settings(settings.model_copy(update={"cache": False}))
-    if checker.forward is not None and checker.backward is not None:
-        cache = TranslationCache(persistent=False, memory_items=settings.cache_memory_items)
-        checker.forward, checker.backward = CachedModel(checker.forward, cache), CachedModel(checker.backward, cache)
-        checker.report_cache = ReportCache(cache)
+    checker.use_cache(TranslationCache(persistent=False, memory_items=settings.cache_memory_items))
     return checker
 
 
@@ -76,7 +72,7 @@ class ModelState:
                     model = getattr(checker, role)
                     # the cache goes in front of the batcher: hits are answered in the request's thread
                     cache = model.cache if isinstance(model, CachedModel) else None
-                    if isinstance(model, CachedModel):
+                    if cache is not None:
                         model = model.wrapped
                     batcher = DynamicBatcher(model, max_batch_tokens=s.batch_max_tokens,
                                              max_wait_ms=s.batch_max_wait_ms, max_queue=s.queue_size,
