@@ -322,7 +322,13 @@ class Translator:
             raise ModelUnavailableError(name, f"its files in {resolved.path} could not be read: {exc}") from exc
         model.eval()
         if backend == "int8":
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            with warnings.catch_warnings():
+                # torch 2.13 deprecates its eager-mode quantization (torchao succeeds it) and warns on
+                # every load; the pinned torch still runs it, and the warning is noise to a CLI user.
+                warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
+                warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization is deprecated",
+                                        category=DeprecationWarning)
+                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         elif backend == "fp16":
             model = model.half()
         elif backend == "bf16" and device == "cuda":

@@ -42,6 +42,17 @@ def test_backends_give_results_of_the_same_shape(tiny_models: dict[str, Path], f
         assert abs(a.mean_logprob - b.mean_logprob) < 0.5  # close to fp32, not equal
 
 
+def test_int8_loads_without_torch_quantization_warnings(tiny_models: dict[str, Path]) -> None:
+    """torch 2.13 warns on every eager-mode quantization; a CLI user with --backend int8 sees none of it."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = Translator.load(str(tiny_models["fr-en"]), device="cpu", backend="int8")
+    assert model.dtype == "int8"
+    assert [str(w.message)[:60] for w in caught if "quantiz" in str(w.message)] == []
+
+
 def test_backend_errors_are_clear(tiny_models: dict[str, Path]) -> None:
     with pytest.raises(ValueError, match="unknown backend 'fp8'"):
         Translator.load(str(tiny_models["fr-en"]), backend="fp8")
