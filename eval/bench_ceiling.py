@@ -91,16 +91,13 @@ def cpu_extensions() -> dict[str, bool]:
 
 def matmul_rate(shape: Shape, rows: int, kind: str, seconds: float = 1.0) -> float:
     """G multiply-adds/s of `rows` x d_model times the output layer, float32 or int8 (dynamic quantization)."""
-    import warnings
-
     import torch
+
+    from service.translate import quantize_int8
 
     layer = torch.nn.Linear(shape.d_model, shape.vocab)
     if kind == "int8":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            layer = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(layer), {torch.nn.Linear},
-                                                           dtype=torch.qint8)
+        layer = quantize_int8(torch.nn.Sequential(layer))
     x = torch.randn(rows, shape.d_model)
     with torch.inference_mode():
         layer(x)
@@ -151,10 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import torch
-    from transformers import AutoConfig
+    from transformers import AutoConfig, MarianTokenizer
 
     from eval.bench_service import build_models
-    from service.translate import Translator
+    from service.translate import BackendUnavailableError, ModelUnavailableError, Translator
 
     pairs = corpus(args.data, args.segments)
     out: dict[str, Any] = {"cpu": cpu_extensions(), "threads": torch.get_num_threads(), "target": TARGET}
@@ -162,13 +159,17 @@ def main(argv: list[str] | None = None) -> int:
           + f"; torch threads {out['threads']}")
     with tempfile.TemporaryDirectory() as tmp:
         forward_dir, backward_dir = build_models(Path(args.models or tmp), args.data)
-        loaded = {backend: (Translator.load(str(forward_dir), backend=backend, device="cpu"),
-                            Translator.load(str(backward_dir), backend=backend, device="cpu"))
-                  for backend in args.backends}
-        fr_en = next(iter(loaded.values()))[0]
+        loaded = {}
+        for backend in args.backends:
+            try:
+                loaded[backend] = (Translator.load(str(forward_dir), backend=backend, device="cpu"),
+                                   Translator.load(str(backward_dir), backend=backend, device="cpu"))
+            except (ModelUnavailableError, BackendUnavailableError) as exc:
+                print(f"{backend}: skipped ({exc})", flush=True)
         shape = Shape.of(AutoConfig.from_pretrained(str(forward_dir)))
-        source_tokens = sum(len(fr_en.source_ids(s)) for s, _ in pairs) / len(pairs)
-        mt_tokens = sum(fr_en._target_length(t) for _, t in pairs) / len(pairs)
+        tokenizer = MarianTokenizer.from_pretrained(str(forward_dir))
+        source_tokens = sum(len(tokenizer(s)["input_ids"]) for s, _ in pairs) / len(pairs)
+        mt_tokens = sum(len(tokenizer(text_target=t)["input_ids"]) for _, t in pairs) / len(pairs)
         work = shape.segment(source_tokens, mt_tokens, args.max_length)
         out["work"] = {"source_tokens": round(source_tokens, 1), "mt_tokens": round(mt_tokens, 1),
                        "generated_tokens": args.max_length, "gmac_per_segment": round(work / 1e9, 2),

@@ -251,6 +251,20 @@ def batches(order: Sequence[int], lengths: Sequence[int], batch_size: int, max_t
     return out
 
 
+def quantize_int8(module: Any) -> Any:
+    """`module` with its linear layers dynamically quantized to int8 (the int8 backend's numeric path).
+
+    torch 2.13 deprecates this eager-mode quantization (torchao succeeds it) and warns on every call; the
+    pinned torch still runs it, and the warnings are noise to a CLI user, so they are silenced here."""
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
+        warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization is deprecated",
+                                category=DeprecationWarning)
+        return torch.ao.quantization.quantize_dynamic(module, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 class Translator:
     """One MarianMT direction, loaded once, used for generation and forced decoding.
 
@@ -322,13 +336,7 @@ class Translator:
             raise ModelUnavailableError(name, f"its files in {resolved.path} could not be read: {exc}") from exc
         model.eval()
         if backend == "int8":
-            with warnings.catch_warnings():
-                # torch 2.13 deprecates its eager-mode quantization (torchao succeeds it) and warns on
-                # every load; the pinned torch still runs it, and the warning is noise to a CLI user.
-                warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
-                warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization is deprecated",
-                                        category=DeprecationWarning)
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            model = quantize_int8(model)
         elif backend == "fp16":
             model = model.half()
         elif backend == "bf16" and device == "cuda":
