@@ -86,8 +86,8 @@ class Settings(BaseSettings):
     batch_max_tokens: int = Field(default=8192, ge=1, description="Most tokens in one coalesced model batch.")
     batch_max_wait_ms: float = Field(default=10.0, ge=0.0, le=1000.0, description="How long a batch waits for "
                                      "more requests.")
-    queue_size: int = Field(default=256, ge=2, description="Most model calls waiting per model (a request queues "
-                            "two per model at once); beyond, 503 + Retry-After.")
+    queue_size: int = Field(default=256, ge=1, description="Most requests checked at once (waiting for or in "
+                            "the models); one more is answered 503 + Retry-After before it queues any work.")
     request_timeout_s: float = Field(default=120.0, gt=0.0, description="A request still waiting for the model "
                                      "after this long is answered 504.")
 

@@ -9,6 +9,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from service.api.admission import CALLS_PER_MODEL, Admission
 from service.api.errors import NotReadyError
 from service.api.metrics import ServiceMetrics
 from service.batching import DynamicBatcher
@@ -53,6 +54,7 @@ class ModelState:
         self.settings, self.metrics, self.loader = settings, metrics, loader
         self.ready = threading.Event()
         self.error: str | None = None
+        self.admission = Admission(settings.queue_size)  # whole requests, see service.api.admission
         self._checker: Checker | None = None
         self._batchers: list[DynamicBatcher] = []
         self._thread: threading.Thread | None = None
@@ -75,7 +77,8 @@ class ModelState:
                     if cache is not None:
                         model = model.wrapped
                     batcher = DynamicBatcher(model, max_batch_tokens=s.batch_max_tokens,
-                                             max_wait_ms=s.batch_max_wait_ms, max_queue=s.queue_size,
+                                             max_wait_ms=s.batch_max_wait_ms,
+                                             max_queue=CALLS_PER_MODEL * s.queue_size,
                                              enabled=s.batching, observer=self.metrics.observer(role),
                                              timeout=s.request_timeout_s, model_lock=one_at_a_time)
                     self._batchers.append(batcher)

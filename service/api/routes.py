@@ -66,7 +66,8 @@ def build_router(settings: Settings) -> APIRouter:
     def score(checker: ReadyChecker, request: Request,
               document: Annotated[score_model, Body(openapi_examples=examples)]) -> Report:  # type: ignore[valid-type]
         """The report of one document: segments, flags with spans, scores, verdict and signature."""
-        report = _score(checker, document)
+        with request.app.state.models.admission.admit():
+            report = _score(checker, document)
         request.app.state.metrics.documents.inc()
         return report
 
@@ -77,7 +78,8 @@ def build_router(settings: Settings) -> APIRouter:
                     batch: Annotated[batch_model, Body(openapi_examples=batch_examples)]  # type: ignore[valid-type]
                     ) -> BatchResponse:
         """Reports in the order of the documents."""
-        reports = [_score(checker, document) for document in batch.documents]  # type: ignore[attr-defined]
+        with request.app.state.models.admission.admit():
+            reports = [_score(checker, document) for document in batch.documents]  # type: ignore[attr-defined]
         request.app.state.metrics.documents.inc(len(reports))
         return BatchResponse(reports=reports)
 

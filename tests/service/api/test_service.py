@@ -219,9 +219,13 @@ def test_unexpected_error_is_a_500_with_a_logged_request_id(tiny_models: dict[st
 
 
 def test_queue_full_is_503_with_retry_after(tiny_models: dict[str, Path]) -> None:
-    settings = tiny_settings(tiny_models, queue_size=2, batch_max_wait_ms=300.0)  # one request queues 2 per model
-    with live_server(create_app(settings)) as base, concurrent.futures.ThreadPoolExecutor(12) as pool:
+    settings = tiny_settings(tiny_models, queue_size=2, batch_max_wait_ms=300.0)  # two requests at once
+    app = create_app(settings)
+    with live_server(app) as base, concurrent.futures.ThreadPoolExecutor(12) as pool:
         responses = list(pool.map(lambda _: httpx.post(f"{base}/v1/score", json=FLOOR, timeout=60), range(12)))
+        batchers = app.state.models._batchers
+        assert len(batchers) == 2 and all(b.max_queue == 4 for b in batchers)  # room for both admitted requests
+        assert [b.stats.rejected for b in batchers] == [0, 0]  # whole requests refused, never half of one
     statuses = {r.status_code for r in responses}
     assert statuses <= {200, 503} and 503 in statuses and 200 in statuses
     busy = next(r for r in responses if r.status_code == 503)
