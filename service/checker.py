@@ -16,6 +16,7 @@ from typing import Any
 from service.cache import CachedModel, TranslationCache
 from service.checks.base import CheckInput
 from service.checks.registry import resolve_names, run_checks
+from service.checks.source_names import prefetch as prefetch_names
 from service.config import Settings
 from service.glossary.concept import Concept, Glossary
 from service.glossary.detector import TermDetector
@@ -262,6 +263,9 @@ class Checker:
                     rows[(d, i)] = len(src_texts)
                     src_texts.append(document.source[slice(*unit.source_span)])
                     mt_texts.append(document.translation[slice(*unit.mt_span)])
+        if "names" in names:  # the names check asks for the entities of each source: one batch for all
+            prefetch_names([document.source[slice(*u.source_span)] for document, units in zip(documents, prepared)
+                            for u in units if u.link.source and u.link.target], self.settings.source_lang)
         outputs = self._run_models(src_texts, mt_texts)
         return [
             self._report(document, units, {i: rows[(d, i)] for i in range(len(units)) if (d, i) in rows}, outputs,

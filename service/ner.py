@@ -113,9 +113,3 @@ def recognizer(lang: str) -> EntityRecognizer | None:
     package = PIPELINES.get(lang)
     return EntityRecognizer(package) if package else None
 
-
-def prefetch(texts: Sequence[str], lang: str) -> None:
-    """Annotate `texts` in one batch ahead of the checks that will ask for them one by one."""
-    found = recognizer(lang)
-    if found is not None and texts:
-        found.entities_many(texts)

@@ -1,63 +1,44 @@
 """Names check: people, places, organisations and acronyms of the source must reach the translation.
 
-A name is a run of capitalised words (with the particles de, du, des, d', la, le, van, von, ben,
-al, el between them) that is not just the capitalised first word of a sentence, or an acronym
-(two or more capitals). Titles (M., Mme, Me, Dr) and weekday or month names are not names;
-spans the glossary already checks (`CheckInput.protected`: institutions it translates, such as
-"Conseil d'État") are left to the glossary; usual English exonyms are accepted ("Londres" ->
-"London"). A name found as is, or with accents dropped ("Évry" -> "Evry"), passes; a close
-spelling (every word starts alike and is at least 0.7 similar: "Vasser" for "Vasseur") is
-`name-misspelled` (minor); a different name in its place ("Kevin" for "Karim", "Peter" for
-"Pierre", "Cannes" for "Vannes", another acronym) is `name-changed` (major); nothing at all is
-`name-missing` (major). Markup and placeholders are masked first, so UI strings ("<b>Attention")
-do not count their first word as a name; Roman numerals (XVIIe) are not names.
+Names come from `service.checks.source_names` (spaCy's French recogniser, with the core words each
+name must keep). A name passes when the translation holds it as is, with accents dropped ("Évry"
+-> "Evry"), in one of its usual English forms (`service.checks.exonyms`: "Nouvelle-Zélande" ->
+"New Zealand", "l'Onu" -> "the UN", "les Français" -> "the French", "Nord-Kivu" -> "North
+Kivu"), spelled the English way (`english_spellings`: "Philadelphia" for "Philadelphie",
+"Tereshkova" for "Terechkova"), an acronym in English word order or spelled out (the same letters:
+"PSA" for "APS", antigène prostatique spécifique; "World Wildlife Fund" for "WWF"), or when its
+core words are there ("Lowndes County" for "Comté de Lowndes"; a person's surname is enough,
+"Hollande" for "François Hollande", unless another first name stands before it). A name with no
+core word ("la Bourse") cannot be checked without a model and passes.
+
+Otherwise the translation's own names (capitalised runs) are searched for what took its place: a
+close spelling (every word starts alike and is at least 0.7 similar: "Vasser" for "Vasseur") is
+`name-misspelled` (minor); a different name in its place ("Peter" for "Pierre", "Cannes" for
+"Vannes", another acronym) is `name-changed` (major); nothing at all is `name-missing`, major for
+a person or an organisation none of whose core words appears anywhere in the segment, minor for
+a place or another name (a restructured sentence often leaves a place unrepeated). Spans the
+glossary checks (`CheckInput.protected`) are left to it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-from service.checks.base import CheckInput, make_flag, mask_markup
-from service.report import Flag
+from simplemma import is_known, lemmatize
 
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
-_PARTICLE = r"(?:de|du|des|d['’]|la|le|van|von|ben|bin|al|el|da|di|del)"
-NAME = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s*)?{_CAP})*")
-SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”(]\s*|\n)$")
-NOT_NAMES = {
-    "M", "Mme", "Mmes", "Mlle", "MM", "Me", "Dr", "Pr", "Mgr", "St", "Ste",
-    "Le", "La", "Les", "L", "Un", "Une", "Des", "Du", "De", "D", "Il", "Elle", "Ils", "Elles", "On", "Ce", "Cette",
-    "Ces", "Cet", "Selon", "Dans", "Pour", "Par", "Sur", "Avec", "Sans", "Après", "Avant", "Depuis", "Lors", "Mais",
-    "Et", "Ou", "Si", "En", "Au", "Aux", "À",
-    "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche",
-    "Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août", "Septembre", "Octobre", "Novembre",
-    "Décembre",
-    "The", "A", "An", "He", "She", "They", "It", "In", "At", "According", "After", "Before", "But", "And",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "Mr", "Mrs", "Ms", "Miss",
-}
-EXONYMS = {
-    "Londres": "London", "Bruxelles": "Brussels", "Allemagne": "Germany", "Angleterre": "England",
-    "Espagne": "Spain", "Italie": "Italy", "Belgique": "Belgium", "Suisse": "Switzerland", "Pays-Bas": "Netherlands",
-    "Royaume-Uni": "United Kingdom", "États-Unis": "United States", "Etats-Unis": "United States",
-    "Chine": "China", "Russie": "Russia", "Ukraine": "Ukraine", "Grèce": "Greece", "Pologne": "Poland",
-    "Autriche": "Austria", "Irlande": "Ireland", "Écosse": "Scotland", "Maroc": "Morocco", "Algérie": "Algeria",
-    "Tunisie": "Tunisia", "Égypte": "Egypt", "Liban": "Lebanon", "Syrie": "Syria", "Turquie": "Turkey",
-    "Inde": "India", "Japon": "Japan", "Brésil": "Brazil", "Mexique": "Mexico", "Chypre": "Cyprus",
-    "Corse": "Corsica", "Bretagne": "Brittany", "Normandie": "Normandy", "Bourgogne": "Burgundy",
-    "Lyon": "Lyon", "Marseille": "Marseille", "Genève": "Geneva", "Venise": "Venice", "Moscou": "Moscow",
-    "Pékin": "Beijing", "Varsovie": "Warsaw", "Lisbonne": "Lisbon", "Vienne": "Vienna", "Athènes": "Athens",
-    "Copenhague": "Copenhagen", "Édimbourg": "Edinburgh", "Anvers": "Antwerp", "Rome": "Rome", "Nice": "Nice",
-    "État": "State", "Etat": "State", "Union européenne": "European Union", "Europe": "Europe",
-    "Afrique": "Africa", "Amérique": "America", "Asie": "Asia", "Méditerranée": "Mediterranean",
-    "Manche": "Channel", "Rhin": "Rhine", "Seine": "Seine", "Alpes": "Alps", "Pyrénées": "Pyrenees",
-    "Nations unies": "United Nations", "ONU": "UN", "OTAN": "NATO", "UE": "EU", "Sud": "South", "Nord": "North",
-    "CHU": "hospital", "TGV": "high-speed", "RER": "RER", "PME": "SME",
-}
+from service.checks.base import CheckInput, make_flag, mask_markup
+from service.checks.exonyms import english_forms
+from service.checks.source_names import SourceName, capitalised_names, source_names
+from service.report import Flag, Severity
+
 WORD_MISSPELLED, CHANGED = 0.7, 0.5
+_PARTICLES = {"de", "du", "des", "d", "la", "le", "van", "von", "ben", "bin", "al", "el", "da", "di", "del"}
+_TOKEN = re.compile(r"[^\W_]+")
+_DOTTED = re.compile(r"\b[A-Z](?:\.[A-Z])+\.?")
+_FIRST_WORD = re.compile(r"(?:^|[.!?:;\"“”«(]\s*)([A-ZÀ-Ý][^\W\d_]+)")
 
 
 def _plain(text: str) -> str:
@@ -65,48 +46,122 @@ def _plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-_ELISION = re.compile(r"^(?:[LlDdJjNnSsCc]|[Qq]u|[Jj]usqu|[Ll]orsqu)['’]")
-_ROMAN = re.compile(r"^[IVXLCDM]+(?:e|er|ème|eme)?$")
-_PARTS = re.compile(r"[^\W\d_]+")
+def _is_acronym(form: str) -> bool:
+    letters = [c for c in form if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def _names(text: str, protected: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
-    """Spans of the names in `text` (see the module docstring for what counts)."""
-    masked = mask_markup(text, lead=".")  # markup ends a "sentence"
-    spans = []
-    for match in NAME.finditer(masked):
-        start, end = match.span()
-        at_start = bool(SENTENCE_START.search(masked[:start]))
-        elided = _ELISION.match(masked[start:end])
-        if elided:  # "L'équipe Solvane" -> "équipe Solvane"
-            start += elided.end()
-        words = masked[start:end].split()
-        # drop leading titles, function words and lowercase words: "Selon Karim Vasseur" -> "Karim Vasseur"
-        while words and (words[0].rstrip("'’.") in NOT_NAMES or not words[0][0].isupper()):
-            if len(words) > 1:
-                start = masked.index(words[1], start + len(words[0]))
-                at_start = False
-            else:
-                start = end
-            words = words[1:]
-        if not words or start >= end or all(_ROMAN.match(w) for w in words):
-            continue
-        name = text[start:end]
-        acronym = len(name) >= 2 and name.isupper()
-        if at_start and len(words) == 1 and not acronym:
-            continue  # a capitalised first word is not evidence of a name
-        if any(a < end and start < b for a, b in protected):
-            continue
-        spans.append((start, end))
-    return spans
+_SPELLINGS = (("sch", "s"), ("tch", "s"), ("dj", "j"), ("ch", "s"), ("sh", "s"), ("cz", "s"), ("ph", "f"),
+              ("gn", "n"), ("qu", "c"), ("ck", "c"), ("k", "c"), ("q", "c"), ("g", "c"), ("w", "v"), ("z", "s"),
+              ("x", "cs"), ("h", ""))
+_VOWELS = re.compile(r"[aeiouyj]+")
+_REPEATS = re.compile(r"(.)\1+")
+SKELETON_MIN = 3
+
+
+_ENGLISH_WAYS = tuple((re.compile(pattern), english) for pattern, english in (
+    (r"tch", "ch"), (r"(?<!t)ch", "sh"), (r"ou", "u"), (r"dj", "j"), (r"ie$", "ia"), (r"ie$", "y"), (r"re$", "er"),
+    (r"e$", "y"), (r"on$", "o"), (r"iy$", "y"), (r"ique$", "ica"), (r"ee$", "ea"), (r"e$", "a"), (r"e$", ""),
+    (r"oi", "oy"), (r"ine$", "in"),
+))
+"""How French spells foreign names where English spells them otherwise: "Terechkova" (Tereshkova),
+"Vatchnadzé" (Vachnadze), "Douma" (Duma), "Tadjikistan" (Tajikistan), "Sibérie" (Siberia), "Italie"
+(Italy), "Amérique" (America), "Judée" (Judea), "Floride" (Florida), "Tolstoï" (Tolstoy), "Alexandre"
+(Alexander), "Mercure" (Mercury), "Pluton" (Pluto), "Vasiliy" (Vasily)."""
+
+
+def english_spellings(word: str) -> set[str]:
+    """The plain word spelled the English way by any combination of `_ENGLISH_WAYS` (itself included)."""
+    found = {_plain(word)}
+    for pattern, replacement in _ENGLISH_WAYS:
+        found |= {pattern.sub(replacement, w) for w in found if pattern.search(w)}
+    return found
+
+
+def skeleton(text: str) -> str:
+    """A spelling key of a name in which the usual differences between transliterations and exonyms
+    vanish: accents, vowels, doubled letters, ch/sh/tch, k/c/g/q, ph/f, a final s ("Kadhafi" and
+    "Gaddafi", "Muammar" and "Moammar", "Tegelerstrasse" and "Tegeler Strasse" share one); "Pierre"
+    and "Peter" do not. Names that share a skeleton but no English spelling are misspellings, not
+    changes."""
+    key = "".join(_TOKEN.findall(_plain(text)))
+    for old, new in _SPELLINGS:
+        key = key.replace(old, new)
+    key = _REPEATS.sub(r"\1", _VOWELS.sub("", key))
+    return key[:-1] if key.endswith("s") else key
+
+
+class _Text:
+    """The translation as word sequences: folded words, and words in their own case (acronyms)."""
+
+    def __init__(self, text: str) -> None:
+        undotted = _DOTTED.sub(lambda m: m.group().replace(".", ""), text)  # "U.S." -> "US"
+        words = _TOKEN.findall(undotted)
+        self.cased = [_plain(w).upper() if w.isupper() else w for w in words]  # "ČTK" -> "CTK"
+        self.folded = [_plain(w) for w in words]
+        self._skeletons: set[str] | None = None
+
+    def spelled_alike(self, name: str) -> bool:
+        """Whether some run of up to three words of the translation has the skeleton of `name`."""
+        wanted = skeleton(name)
+        if len(wanted) < SKELETON_MIN:
+            return False
+        if self._skeletons is None:
+            self._skeletons = {skeleton("".join(self.folded[i : i + n])) for n in (1, 2, 3)
+                               for i in range(len(self.folded) - n + 1)}
+        return wanted in self._skeletons
+
+    def spelled_english(self, name: str) -> bool:
+        """Whether the translation holds `name` with each word spelled the English way."""
+        words = _TOKEN.findall(name)
+        if not words:
+            return False
+        options = [english_spellings(w) for w in words]
+        n = len(words)
+        return any(all(self.folded[i + j] in options[j] or self.folded[i + j].rstrip("s") in options[j]
+                       for j in range(n)) for i in range(len(self.folded) - n + 1))
+
+    def has(self, form: str) -> bool:
+        """Whether `form` occurs as whole words (its last word may take a plural or possessive "s");
+        an acronym ("US", "UN") must match in capitals, so the pronoun "us" is not the US."""
+        acronym = _is_acronym(form)
+        undotted = _DOTTED.sub(lambda m: m.group().replace(".", ""), form)
+        wanted = [_plain(w).upper() if acronym else _plain(w) for w in _TOKEN.findall(undotted)]
+        words = self.cased if acronym else self.folded
+        if not wanted:
+            return False
+        n = len(wanted)
+        for i in range(len(words) - n + 1):
+            if words[i : i + n - 1] != wanted[:-1]:
+                continue
+            last, want = words[i + n - 1], wanted[-1]
+            if last in (want, want + "s") or (not acronym and last == want + "es"):
+                return True
+        joined = "".join(_plain(w) for w in wanted)  # "Wal-Mart" ~ "WalMart", "Tegelerstrasse" ~ "Tegeler Strasse"
+        return len(wanted) + len(joined) > 4 and any(
+            "".join(self.folded[i : i + m]) in (joined, joined + "s")
+            for m in (1, 2, 3) if m != n for i in range(len(self.folded) - m + 1))
+
+    def has_anagram(self, acronym: str) -> bool:
+        """Whether the translation holds the acronym's letters in another order, as an acronym ("PSA" for
+        "APS", antigène prostatique spécifique) or as the initials of capitalised words ("World Wildlife
+        Fund" for "WWF", "National Missile Defense" for "NMD")."""
+        letters = sorted(_plain(acronym).upper())
+        if any(w.rstrip("s").isupper() and w != acronym and sorted(w.rstrip("s")) == letters for w in self.cased):
+            return True
+        initials = [w[0] if w[0].isupper() else "" for w in self.cased if w.casefold() not in _LINKS]
+        n = len(letters)
+        return any(all(initials[i : i + n]) and sorted(initials[i : i + n]) == letters
+                   for i in range(len(initials) - n + 1))
+
+    def has_any(self, forms: Iterable[str]) -> bool:
+        return any(self.has(f) for f in forms)
 
 
 def _parts(name: str) -> list[str]:
     """The name's words without particles, plain ("Jean-Pierre de la Tour" -> jean, pierre, tour)."""
-    return [w for w in _PARTS.findall(_plain(name)) if w not in _PARTICLES]
-
-
-_PARTICLES = {"de", "du", "des", "d", "la", "le", "van", "von", "ben", "bin", "al", "el", "da", "di", "del"}
+    words = _TOKEN.findall(_plain(name))
+    return [w for i, w in enumerate(words) if w not in _PARTICLES and not (w == "s" and i == len(words) - 1)]
 
 
 def _windows(text: str, spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
@@ -122,50 +177,133 @@ def _windows(text: str, spans: list[tuple[int, int]], size: int) -> list[tuple[i
 
 
 def _similarity(expected: str, found: str) -> tuple[float, bool]:
-    """Overall similarity, and whether every word is only a small misspelling of its counterpart."""
+    """Overall similarity, and whether `found` is only a misspelling of `expected`: every word a small
+    misspelling of its counterpart, or the same skeleton ("Gaddafi" for "Kadhafi")."""
     ours, theirs = _parts(expected), _parts(found)
     overall = SequenceMatcher(None, " ".join(ours), " ".join(theirs)).ratio()
     close = len(ours) == len(theirs) and all(
         a == b or (a[0] == b[0] and SequenceMatcher(None, a, b).ratio() >= WORD_MISSPELLED)
         for a, b in zip(ours, theirs)
     )
-    return overall, close
+    alike = len(skeleton(expected)) >= SKELETON_MIN and skeleton(expected) == skeleton(found)
+    return overall, close or alike
+
+
+def english_names(text: str) -> list[tuple[int, int]]:
+    """Names of the English translation: its capitalised runs, and a sentence's capitalised first word
+    when it is not an English word ("Tymoshenko called the verdict...")."""
+    spans = capitalised_names(text)
+    for match in _FIRST_WORD.finditer(text):
+        word = match.group(1)
+        if not _english_common_word(word) and not any(a <= match.start(1) < b for a, b in spans):
+            spans.append(match.span(1))
+    return sorted(spans)
+
+
+def _conveyed(name: SourceName, source: str, text: _Text) -> bool:
+    """Whether the translation holds the name, an English form of it, or enough of its core words."""
+    forms = english_forms(name.text)
+    if text.has(name.text) or text.has_any(forms):
+        return True
+    core = [source[a:b] for a, b in name.core]
+    if not core:
+        return True  # a translated name ("la Bourse"): nothing a rule can check
+    compounds = _compounds(name.text)
+    if compounds:
+        return all(text.spelled_english(c) for c in compounds)
+    if text.spelled_english(" ".join(core)) or (len(core) == 1 and _is_acronym(core[0])
+                                                 and len(core[0]) >= 2 and text.has_anagram(core[0])):
+        return True
+    found = [text.has(w) or text.has_any(english_forms(w)) or text.spelled_english(w) for w in core]
+    if name.label == "PER":
+        return found[-1]  # the surname
+    return any(found)
+
+
+_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*-[a-zà-ÿ]+-[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _compounds(name: str) -> list[str]:
+    """Compound place names with lowercase links inside the name ("Villeneuve-sur-Lot",
+    "Saint-Jean-de-Luz"): English keeps them whole, so their core words alone do not vouch for them."""
+    return _COMPOUND.findall(name)
+
+
+def _first_name_swap(name: SourceName, source: str, translation: str) -> tuple[int, int] | None:
+    """Span of another first name the translation puts before the person's surname ("Kevin Vasseur"
+    for "Karim Vasseur"), or None when the first names agree or the English has none there."""
+    core = [source[a:b] for a, b in name.core]
+    if name.label != "PER" or len(core) < 2:
+        return None
+    first, surname = _plain(core[-2]), _plain(core[-1])
+    tokens = list(_TOKEN.finditer(translation))
+    for i, token in enumerate(tokens):
+        if _plain(token.group()) != surname or i == 0:
+            continue
+        before = tokens[i - 1]
+        word = before.group()
+        if not word[0].isupper() or translation[before.end() : token.start()].strip() not in ("", "-"):
+            continue
+        plain = _plain(word)
+        if plain == first or plain in english_spellings(first) or _plain(word).casefold() in _TITLES:
+            return None
+        if _english_common_word(plain) and SequenceMatcher(None, plain, first).ratio() < CHANGED:
+            return None  # "President Hollande", "Minister Fabius"
+        return before.span()
+    return None
+
+
+def _english_common_word(word: str) -> bool:
+    """An English common word (simplemma knows it and its lemma is lower case: "president", not "Kevin")."""
+    lower = word.casefold()
+    return is_known(lower, lang="en") and lemmatize(lower, lang="en").islower()
+
+
+_LINKS = {"of", "the", "for", "and", "on", "in", "de", "du", "des", "la", "le", "et"}
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "lord", "lady", "madam", "mme", "m"}
 
 
 def check_names(item: CheckInput) -> list[Flag]:
     """Flag names of the source that are missing, changed or misspelled in the translation."""
     flags: list[Flag] = []
-    target_names = _names(item.translation)
+    text = _Text(item.translation)
+    target_names = english_names(mask_markup(item.translation, lead="."))
     used: set[tuple[int, int]] = set()
-    plain_translation = _plain(item.translation)
-    for start, end in _names(item.source, item.protected):
-        name = item.source[start:end]
-        expected = EXONYMS.get(name, name)
-        if _plain(expected) in plain_translation or _plain(name) in plain_translation:
-            continue
-        if len(_parts(name)) > 1 and all(part in plain_translation for part in _parts(name)):
-            continue  # "usine Vernaud de Cholet" -> "Vernaud factory in Cholet"
+    for name in source_names(item.source, item.source_lang, item.protected):
+        core = " ".join(item.source[a:b] for a, b in name.core)
+        forms = sorted(english_forms(name.text))
+        expected = forms[0] if forms else core
         best, best_score, best_close = None, -1.0, False
-        for span in _windows(item.translation, target_names, len(name.split())):
+        if _conveyed(name, item.source, text):
+            swap = _first_name_swap(name, item.source, item.translation)
+            if swap is None:
+                continue
+            first = item.source[slice(*name.core[-2])]
+            best, (best_score, best_close) = swap, _similarity(first, item.translation[slice(*swap)])
+            best_score = max(best_score, CHANGED)  # a different first name before the same surname
+        for span in _windows(item.translation, target_names, len(core.split())) if best is None else ():
             if any(a < span[1] and span[0] < b for a, b in used):
                 continue
-            ratio, close = _similarity(expected, item.translation[span[0] : span[1]])
+            ratio, close = _similarity(core, item.translation[span[0] : span[1]])
             if (close, ratio) > (best_close, best_score):
                 best, best_score, best_close = span, ratio, close
-        acronym = name.isupper() and len(name) >= 2
+        acronym = _is_acronym(core)
+        source = (name.start, name.end)
         if best is not None and best_close:
             used.add(best)
-            flags.append(make_flag(item, type="name", rule="name-misspelled", severity="minor",
-                                   source=(start, end), translation=best, suggestion=expected,
-                                   message=f"The name {name!r} is spelled "
+            flags.append(make_flag(item, type="name", rule="name-misspelled", severity="minor", source=source,
+                                   translation=best, suggestion=expected,
+                                   message=f"The name {name.text!r} is spelled "
                                    f"{item.translation[best[0]:best[1]]!r} in the translation."))
-        elif best is not None and (best_score >= CHANGED or (acronym and item.translation[best[0]:best[1]].isupper())):
+        elif best is not None and (best_score >= CHANGED or (acronym and _is_acronym(
+                item.translation[best[0]:best[1]]))):
             used.add(best)
-            flags.append(make_flag(item, type="name", rule="name-changed", severity="major",
-                                   source=(start, end), translation=best, suggestion=expected,
-                                   message=f"The name {name!r} became {item.translation[best[0]:best[1]]!r}."))
+            flags.append(make_flag(item, type="name", rule="name-changed", severity="major", source=source,
+                                   translation=best, suggestion=expected,
+                                   message=f"The name {name.text!r} became {item.translation[best[0]:best[1]]!r}."))
         else:
-            flags.append(make_flag(item, type="name", rule="name-missing", severity="major", source=(start, end),
+            severity: Severity = "major" if name.label in ("PER", "ORG") else "minor"
+            flags.append(make_flag(item, type="name", rule="name-missing", severity=severity, source=source,
                                    suggestion=expected,
-                                   message=f"The name {name!r} does not appear in the translation."))
+                                   message=f"The name {name.text!r} does not appear in the translation."))
     return flags

@@ -35,10 +35,16 @@ def test_exonyms_sentence_starts_titles_and_months_are_not_missing_names() -> No
 
 
 def test_protected_spans_are_left_to_the_glossary() -> None:
-    source = "Le Conseil d'État a rejeté le recours."
-    start = source.index("Conseil")
-    assert names(source, "The Council of State rejected the appeal.") == [("name-changed", "major", "Conseil d'État")]
-    assert names(source, "The Council of State rejected the appeal.", ((start, start + 14),)) == []
+    source = "Le juge Karim Vasseur a rejeté le recours."
+    start = source.index("Karim")
+    assert names(source, "Judge Kevin Vasseur rejected the appeal.") == [("name-changed", "major", "Karim Vasseur")]
+    assert names(source, "Judge Kevin Vasseur rejected the appeal.", ((start, start + 13),)) == []
+
+
+def test_names_made_of_translated_words_are_not_reported() -> None:
+    # "Conseil d'État": a common noun opening the name and a noun French capitalises by convention; the
+    # English translates both, so without a model nothing can be checked (the glossary knows this one)
+    assert names("Le Conseil d'État a rejeté le recours.", "The Council of State rejected the appeal.") == []
 
 
 def test_length_ratio_flags_a_half_translation_only() -> None:
