@@ -7,8 +7,9 @@ name must keep). A name passes when the translation holds it as is, with accents
 Kivu"), spelled the English way (`english_spellings`: "Philadelphia" for "Philadelphie",
 "Tereshkova" for "Terechkova"), an acronym in English word order or spelled out (the same letters:
 "PSA" for "APS", antigène prostatique spécifique; "World Wildlife Fund" for "WWF"), or when its
-core words are there ("Lowndes County" for "Comté de Lowndes"; a person's surname is enough,
-"Hollande" for "François Hollande", unless another first name stands before it). A name with no
+core words are there ("Lowndes County" for "Comté de Lowndes"; one of a person's names is enough,
+"Hollande" for "François Hollande", unless another name stands beside it: "Kevin Vasseur" for
+"Karim Vasseur" is a change). A name with no
 core word ("la Bourse") cannot be checked without a model and passes.
 
 Otherwise the translation's own names (capitalised runs) are searched for what took its place: a
@@ -62,7 +63,7 @@ SKELETON_MIN = 3
 _ENGLISH_WAYS = tuple((re.compile(pattern), english) for pattern, english in (
     (r"tch", "ch"), (r"(?<!t)ch", "sh"), (r"ou", "u"), (r"dj", "j"), (r"ie$", "ia"), (r"ie$", "y"), (r"re$", "er"),
     (r"e$", "y"), (r"on$", "o"), (r"iy$", "y"), (r"ique$", "ica"), (r"ee$", "ea"), (r"e$", "a"), (r"e$", ""),
-    (r"oi", "oy"), (r"ine$", "in"),
+    (r"oi", "oy"), (r"ine$", "in"), (r"^i(?=[aeou])", "y"), (r"^j", "y"),
 ))
 """How French spells foreign names where English spells them otherwise: "Terechkova" (Tereshkova),
 "Vatchnadzé" (Vachnadze), "Douma" (Duma), "Tadjikistan" (Tajikistan), "Sibérie" (Siberia), "Italie"
@@ -215,9 +216,7 @@ def _conveyed(name: SourceName, source: str, text: _Text) -> bool:
                                                  and len(core[0]) >= 2 and text.has_anagram(core[0])):
         return True
     found = [text.has(w) or text.has_any(english_forms(w)) or text.spelled_english(w) for w in core]
-    if name.label == "PER":
-        return found[-1]  # the surname
-    return any(found)
+    return any(found)  # a person named by one name ("Saddam", "Hollande"); `_name_swap` checks the other
 
 
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*-[a-zà-ÿ]+-[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -229,27 +228,31 @@ def _compounds(name: str) -> list[str]:
     return _COMPOUND.findall(name)
 
 
-def _first_name_swap(name: SourceName, source: str, translation: str) -> tuple[int, int] | None:
-    """Span of another first name the translation puts before the person's surname ("Kevin Vasseur"
-    for "Karim Vasseur"), or None when the first names agree or the English has none there."""
+def _name_swap(name: SourceName, source: str, translation: str) -> tuple[tuple[int, int], str] | None:
+    """Another name the translation puts beside a person's surname or first name ("Kevin Vasseur" for
+    "Karim Vasseur", "Karim Dupont" for "Karim Vasseur"): its span and the source word it replaces; None
+    when the neighbours agree, or the English has no name there (a title, a common word, nothing)."""
     core = [source[a:b] for a, b in name.core]
     if name.label != "PER" or len(core) < 2:
         return None
-    first, surname = _plain(core[-2]), _plain(core[-1])
-    tokens = list(_TOKEN.finditer(translation))
-    for i, token in enumerate(tokens):
-        if _plain(token.group()) != surname or i == 0:
-            continue
-        before = tokens[i - 1]
-        word = before.group()
-        if not word[0].isupper() or translation[before.end() : token.start()].strip() not in ("", "-"):
-            continue
-        plain = _plain(word)
-        if plain == first or plain in english_spellings(first) or _plain(word).casefold() in _TITLES:
-            return None
-        if _english_common_word(plain) and SequenceMatcher(None, plain, first).ratio() < CHANGED:
-            return None  # "President Hollande", "Minister Fabius"
-        return before.span()
+    tokens = [t for t in _TOKEN.finditer(translation) if _plain(t.group()) not in _PARTICLES]
+    words = [_plain(t.group()) for t in tokens]
+    for known, neighbour, step in ((core[-1], core[-2], -1), (core[0], core[1], 1)):
+        wanted = english_spellings(neighbour)
+        swaps = []
+        for i, word in enumerate(words):
+            if word not in english_spellings(known) or not 0 <= i + step < len(tokens):
+                continue
+            other = tokens[i + step]
+            between = translation[min(other.end(), tokens[i].end()) : max(other.start(), tokens[i].start())]
+            if not other.group()[0].isupper() or between.strip() not in ("", "-") or words[i + step] in wanted:
+                return None  # one mention with the right neighbour, or with none, is enough
+            if words[i + step] in _TITLES or (step < 0 and _english_common_word(words[i + step])
+                                              and SequenceMatcher(None, words[i + step], neighbour).ratio() < CHANGED):
+                return None  # "President Hollande", "Minister Fabius" (but "Marc White" is a translated surname)
+            swaps.append((other.span(), neighbour))
+        if swaps:
+            return swaps[0]
     return None
 
 
@@ -275,12 +278,11 @@ def check_names(item: CheckInput) -> list[Flag]:
         expected = forms[0] if forms else core
         best, best_score, best_close = None, -1.0, False
         if _conveyed(name, item.source, text):
-            swap = _first_name_swap(name, item.source, item.translation)
+            swap = _name_swap(name, item.source, item.translation)
             if swap is None:
                 continue
-            first = item.source[slice(*name.core[-2])]
-            best, (best_score, best_close) = swap, _similarity(first, item.translation[slice(*swap)])
-            best_score = max(best_score, CHANGED)  # a different first name before the same surname
+            best, (best_score, best_close) = swap[0], _similarity(swap[1], item.translation[slice(*swap[0])])
+            best_score = max(best_score, CHANGED)  # a different name beside the same surname or first name
         for span in _windows(item.translation, target_names, len(core.split())) if best is None else ():
             if any(a < span[1] and span[0] < b for a, b in used):
                 continue

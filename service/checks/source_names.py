@@ -34,7 +34,7 @@ _PARTICLE = r"(?:de|du|des|d['’]|la|le|van|von|ben|bin|al|el|da|di|del)"
 CAPITALISED_RUN = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s*)?{_CAP})*")
 """Capitalised runs of words with name particles between them: the fallback for languages without
 a recogniser, and how names are found in the English (where capitals mark names reliably)."""
-SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”(]\s*|\n)$")
+SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”(·•–—]\s*|(?:^|\s)['‘`]\s*|\n)$")
 _ELISION = re.compile(r"^(?:[LlDdJjNnSsCc]|[Qq]u|[Jj]usqu|[Ll]orsqu)['’]")
 
 DETERMINERS = frozenset({
@@ -123,11 +123,16 @@ def _core(text: str, start: int, end: int, label: str) -> tuple[tuple[int, int],
     the recogniser often takes a sentence's first word for a name), or when it opens a name of
     several words that is not a person's ("Banque de ...", "Université Charles", "Nouvelle-Zélande",
     whose English forms come from the tables), or when it is the whole name and not a place ("le
-    nouveau Pape"). The words of a person's name of two words or more are always core ("Pierre
+    nouveau Pape"). Once a name has opened with a translated noun, its other capitalised common words
+    are translated too ("Faculté de Droit", "Secrétariat de Développement Économique"). The words of a
+    person's name of two words or more are always core ("Pierre
     Martin")."""
     core = []
     words = list(_WORD.finditer(text, start, end))
+    if label == "PER" and len(words) > 1 and _ROMAN.match(words[-1].group()):
+        return (words[-1].span(),)  # a regnal name: "Jean-Paul II" is "John Paul II", the numeral stays
     translated_before = _previous_word(text, start) in DETERMINERS or bool(SENTENCE_START.search(text[:start]))
+    institution = False  # the name opened with a translated common noun: "Faculté de Droit", "Institut National de..."
     for i, match in enumerate(words):
         word = match.group()
         lower = word.casefold()
@@ -141,7 +146,8 @@ def _core(text: str, start: int, end: int, label: str) -> tuple[tuple[int, int],
         person = label == "PER" and len(words) > 1  # "Pierre Martin": first names are common words too
         translated = (not word[0].isupper() or lower in NOT_NAMES or lower in CAPITALISED_NOUNS
                       or _ROMAN.match(word) is not None
-                      or (not person and (translated_before or opens_name) and is_common_word(word)))
+                      or (not person and (translated_before or opens_name or institution) and is_common_word(word)))
+        institution = institution or (opens_name and translated)
         epithet = person and i > 0 and words[i - 1].group().islower() and is_common_word(word)  # "Hérode le Grand"
         if not translated and not epithet and len(word) > 1:  # single letters: initials, "J.-C."
             core.append(match.span())
