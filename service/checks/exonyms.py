@@ -226,8 +226,9 @@ def english_forms(name: str) -> frozenset[str]:
     table, words = _tables()
     k = key(name)
     forms: set[str] = set(table.get(k, ()))
-    if " " not in name.strip():  # a nationality word, "Américaines" or "New-Yorkais"
-        lower = _ARTICLE.sub("", name.strip()).casefold()
+    bare = _ARTICLE.sub("", name.strip())
+    if " " not in bare:  # a nationality word, "les Américaines" or "New-Yorkais"
+        lower = bare.casefold()
         lemma = lemmatize(lower, lang="fr").casefold()
         for candidate in (lower, lemma, lower.rstrip("s"), k):
             forms.update(words.get(candidate, ()))

@@ -56,7 +56,7 @@ NOT_NAMES = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "mr", "mrs", "ms", "miss", "président", "présidente", "ministre", "premier", "général", "générale",
-    "monsieur", "madame", "maître", "docteur", "professeur",
+    "monsieur", "madame", "maître", "docteur", "professeur", "md", "mds", "mrd", "mrds", "mln", "bn",
 })
 """Titles, function words, days and months: never a core word of a name."""
 CAPITALISED_NOUNS = frozenset({
