@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.checks.exonyms import NamesTableError, TABLE_FILES, english_forms, key, names_dir, read_table
+from service.checks.exonyms import TABLE_FILES, NamesTableError, english_forms, key, names_dir, read_table
 
 
 def test_cldr_iso_and_curated_forms() -> None:
