@@ -18,6 +18,7 @@ from service.checks.base import CheckInput
 from service.checks.registry import resolve_names, run_checks
 from service.checks.source_names import prefetch as prefetch_names
 from service.config import Settings
+from service.corroborate import corroborate
 from service.glossary.concept import Concept, Glossary
 from service.glossary.detector import TermDetector
 from service.glossary.layered import LayeredTerms
@@ -335,7 +336,9 @@ class Checker:
                     reference=sentence_metrics(mt_text, unit.reference) if unit.reference else None,
                 )
                 spans = suspicious_spans(outputs.forward[k], threshold=s.low_prob_threshold, offset=ma)
-                flags += self._rule_flags(src_text, mt_text, bt, sa, ma, index, names, terms)
+                flags += corroborate(self._rule_flags(src_text, mt_text, bt, sa, ma, index, names, terms),
+                                     source_offset=sa, reverse=outputs.backward[k], back_translation=bt,
+                                     threshold=s.corroboration_logprob)
             score = segment_score(signals, flags, rules_only=not models and k is not None, weights=self.weights)
             segments.append(
                 Segment(

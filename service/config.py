@@ -71,6 +71,10 @@ class Settings(BaseSettings):
         default=None, description="JSON file of the quality score's weights (default: the shipped "
         "service/weights/quality-v1.json; `python -m eval.meta.calibrate` writes one)."
     )
+    corroboration_logprob: float = Field(
+        default=-2.0, le=0.0, description="With models: a rule flag on a source span whose tokens have at least "
+        "this mean log-probability given the translation (reverse forced decoding) is lowered to minor, or "
+        "dropped when the back-translation also holds the span.")
     pass_score: float = Field(default=70.0, ge=0.0, le=100.0, description="Segments at or above this score pass.")
     fail_score: float = Field(default=40.0, ge=0.0, le=100.0, description="Segments below this score fail.")
 

@@ -14,6 +14,14 @@ Severity = Literal["minor", "major", "critical"]
 Verdict = Literal["pass", "review", "fail"]
 
 
+class FlagEvidence(BaseModel):
+    """What the models say about a rule flag's source span (`service.corroborate`), when they ran."""
+
+    reverse_span_logprob: float | None = Field(
+        description="Mean log-probability of the span's tokens given the translation (target->source model).")
+    back_translation_has_span: bool = Field(description="Whether the back-translation holds the span again.")
+
+
 class Flag(BaseModel):
     """One problem found in the translation."""
 
@@ -34,6 +42,8 @@ class Flag(BaseModel):
     back_translation_has_term: bool | None = Field(
         default=None, description="Whether the back-translation still holds the French term (when one was made)."
     )
+    evidence: FlagEvidence | None = Field(
+        default=None, description="The models' evidence on the flagged source span (when models were loaded).")
 
 
 class MetricScores(BaseModel):

@@ -3,7 +3,7 @@
 Same signature, same numbers: model ids and revisions, device, backend and compute type, decoding
 settings, thresholds, score formula and its weights (`score:v1/weights:v1` for the shipped weights,
 `score:v1/weights:<version>@sha256:<16 hex>` for any other file), glossary checksum, localization
-checks and the versions of contresens, sacrebleu (with each metric's own signature), transformers and
+checks, the corroboration threshold, the named-entity pipeline of the names check and the versions of contresens, sacrebleu (with each metric's own signature), transformers and
 torch.
 """
 
@@ -23,6 +23,16 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "none"
+
+
+def _ner_part(settings: Settings) -> str:
+    """The named-entity pipeline the names check uses, `package@version` (`none` without one)."""
+    from service.ner import PIPELINES
+
+    package = PIPELINES.get(settings.source_lang)
+    if package is None or "names" not in settings.check_names:
+        return "none"
+    return f"{package}@{_version(package.replace('_', '-'))}"
 
 
 def build_signature(
@@ -56,6 +66,8 @@ def build_signature(
         ("score", f"{FORMULA_VERSION}/{weights.signature_part}"),
         ("glossary", glossary_checksum or "none"),
         ("checks", "+".join(settings.check_names) or "none"),
+        ("corrob", f"{settings.corroboration_logprob:g}"),
+        ("ner", _ner_part(settings)),
     ]
     parts += [(name, "[" + sig.replace("|", ",") + "]") for name, sig in sorted(metric_signatures().items())]
     parts += [("transformers", _version("transformers")), ("torch", _version("torch"))]

@@ -173,6 +173,22 @@ def test_localization_flags_enter_the_report(checker: Checker, sample: dict[str,
     assert "|checks:numbers+dates+names+untranslated+length+markup+typography|" in report.signature
 
 
+def test_rule_flags_carry_the_models_evidence(checker: Checker, sample: dict[str, str]) -> None:
+    from service.corroborate import span_logprob
+
+    report = checker.check(source=sample["fr"], translation=sample["mt.en"])
+    age = next(f for f in report.flags if f.rule == "number-changed")
+    segment = report.segments[age.segment or 0]
+    assert age.evidence is not None
+    [reverse] = checker.backward.score(sources=[segment.translation], targets=[segment.source])
+    expected = span_logprob(reverse, age.source_start - segment.source_start, age.source_end - segment.source_start)
+    assert age.evidence.reverse_span_logprob == pytest.approx(expected, abs=1e-4)
+    assert age.evidence.back_translation_has_span == ("22" in (segment.back_translation or "").split())
+    assert "|corrob:-2|" in report.signature and "|ner:fr_core_news_sm@3.8.0|" in report.signature
+    rules_only = Checker.rules_only(Settings(cache=False)).check(source=sample["fr"], translation=sample["mt.en"])
+    assert all(f.evidence is None for f in rules_only.flags)
+
+
 def test_checks_can_be_chosen_per_call(checker: Checker, sample: dict[str, str]) -> None:
     from service.checks.registry import UnknownCheckError
 
