@@ -3,7 +3,8 @@
 Same signature, same numbers: model ids and revisions, device, backend and compute type, decoding
 settings, thresholds, score formula and its weights (`score:v1/weights:v1` for the shipped weights,
 `score:v1/weights:<version>@sha256:<16 hex>` for any other file), glossary checksum, localization
-checks, the corroboration threshold, the named-entity pipeline of the names check and the versions of contresens, sacrebleu (with each metric's own signature), transformers and
+checks, the corroboration threshold, the named-entity pipeline of the names check and the versions
+of contresens, sacrebleu (with each metric's own signature), transformers and
 torch.
 """
 
