@@ -13,7 +13,9 @@ Rules, on the translation only (spans point at the offending characters):
   `; : ! ?`, when the target is not French; ":)" and ":-(" are left alone;
 - `double-space`: two or more spaces between two non-space characters;
 - `unbalanced-brackets`: a bracket, parenthesis or quotation mark without its partner, when the
-  source has all of its own balanced (so list markers such as "1)" that both sides share are left alone).
+  source has all of its own balanced (so list markers such as "1)" that both sides share are left alone);
+  a quotation mark only when the source quotes too (a news quotation often runs over several
+  sentences, and a segment holds one end of it).
   Braces are the markup check's business.
 """
 
@@ -38,6 +40,7 @@ _DOUBLE_SPACE = re.compile(rf"(?<=\S){_SPACE}{{2,}}(?=\S)")
 _EMOTICON = re.compile(r"[:;]-?$")
 _PAIRS = {"(": ")", "[": "]", "“": "”", "«": "»"}
 _CLOSERS = {closer: opener for opener, closer in _PAIRS.items()}
+_QUOTES = frozenset('"“”«»„')
 
 
 def _language(code: str) -> str:
@@ -119,7 +122,10 @@ def check_typography(item: CheckInput) -> list[Flag]:
         ))
 
     if not unbalanced(item.source):
+        quoted = any(mark in item.source for mark in _QUOTES)
         for span in unbalanced(text, guillemets=target == "fr" or target not in _GUILLEMET_LANGUAGES):
+            if text[span[0]] in _QUOTES and not quoted:
+                continue  # a quotation that opens or closes in a neighbouring sentence, as news quotes do
             flags.append(make_flag(
                 item, type=TYPE, rule="unbalanced-brackets", severity="minor", translation=span,
                 message=f"'{text[span[0]:span[1]]}' has no matching partner in the translation, "

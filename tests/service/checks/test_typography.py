@@ -39,8 +39,11 @@ def test_guillemets_with_their_inner_spaces_are_flagged() -> None:
         ("french-quotes", 4, 12, "‹ word ›", "“…”"),
         ("french-quotes", 16, 22, "«bare»", "“…”"),
     ]
-    assert flags("He said » no.") == [  # a lone mark is flagged alone, and it leaves a quote open
+    assert flags("He said » no.", "Il a dit « non ».") == [  # a lone mark is flagged alone, and leaves a quote open
         ("french-quotes", 7, 9, " »", "”"), ("unbalanced-brackets", 8, 9, "»", None)]
+    # a source without quotation marks: the English holds one end of a quotation that spans sentences
+    assert flags("He said » no.") == [("french-quotes", 7, 9, " »", "”")]
+    assert flags('Earnings of "both" Italian and Spanish bonds" are growing.', "Les rendements grimpent.") == []
 
 
 def test_english_quotes_and_guillemet_languages_pass() -> None:
