@@ -272,7 +272,11 @@ def check_names(item: CheckInput) -> list[Flag]:
     text = _Text(item.translation)
     target_names = english_names(mask_markup(item.translation, lead="."))
     used: set[tuple[int, int]] = set()
-    for name in source_names(item.source, item.source_lang, item.protected):
+    names = source_names(item.source, item.source_lang, item.protected)
+    # words of the source's names: an English name made of them stands for its own source name, not for
+    # another one that went missing ("Wolfgang Kellner of Leer" -> "Wolfgang Kellner": Leer is missing)
+    theirs = {w for n in names for a, b in n.core for w in english_spellings(item.source[a:b])}
+    for name in names:
         core = " ".join(item.source[a:b] for a, b in name.core)
         forms = sorted(english_forms(name.text))
         expected = forms[0] if forms else core
@@ -285,6 +289,8 @@ def check_names(item: CheckInput) -> list[Flag]:
             best_score = max(best_score, CHANGED)  # a different name beside the same surname or first name
         for span in _windows(item.translation, target_names, len(core.split())) if best is None else ():
             if any(a < span[1] and span[0] < b for a, b in used):
+                continue
+            if all(w in theirs for w in _parts(item.translation[span[0] : span[1]])):
                 continue
             ratio, close = _similarity(core, item.translation[span[0] : span[1]])
             if (close, ratio) > (best_close, best_score):
