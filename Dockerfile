@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     CONTRESENS_FORWARD_MODEL=/models/opus-mt-fr-en \
     CONTRESENS_BACKWARD_MODEL=/models/opus-mt-en-fr \
     CONTRESENS_OFFLINE=true HF_HUB_OFFLINE=1 \
-    CONTRESENS_GLOSSARY_DIR=/app/corpora/glossary
+    CONTRESENS_GLOSSARY_DIR=/app/corpora/glossary CONTRESENS_NAMES_DIR=/app/corpora/names
 
 WORKDIR /app
 # torch first, in its own cached layer (CPU wheel unless TORCH_INDEX says otherwise).
