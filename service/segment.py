@@ -88,13 +88,18 @@ def _continues(previous: str, following: str, abbreviations: frozenset[str]) -> 
     return lower_or_digit and (initial or bare in _WEAK_ABBREVIATIONS)
 
 
+_WORDY = re.compile(r"[^\W_]")
+
+
 def split_sentences(text: str, lang: str) -> list[Sentence]:
     """Split a document into sentences with pysbd, with offsets into the original text.
 
     Every line break is a hard boundary (headlines and paragraphs never merge) and blank lines
     yield nothing. pysbd's output is only used to place cut points, so no character is ever
     lost: the sentences cover every non-whitespace character of `text` exactly once, in order.
-    False breaks after known abbreviations ("l'art. 5", "M. Dupont") are merged back.
+    False breaks after known abbreviations ("l'art. 5", "M. Dupont") are merged back, and so is a
+    piece with no letter or digit (a closing quote or a dot left on its own), which no translator
+    would render as a sentence.
     """
     language = _pysbd_language(lang)
     abbreviations = _ABBREVIATIONS.get(language, _ABBREVIATIONS["en"])
@@ -111,8 +116,11 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
             if piece.strip():
                 start = previous_cut + len(piece) - len(piece.lstrip())
                 end = cut - (len(piece) - len(piece.rstrip()))
-                if spans and _continues(body[slice(*spans[-1])], body[start:end], abbreviations):
-                    spans[-1] = (spans[-1][0], end)
+                if spans and (_continues(body[slice(*spans[-1])], body[start:end], abbreviations)
+                              or not _WORDY.search(body[start:end])):
+                    spans[-1] = (spans[-1][0], end)  # an abbreviation's false break, or a stray '"' or '.'
+                elif spans and not _WORDY.search(body[slice(*spans[-1])]):
+                    spans[-1] = (spans[-1][0], end)  # a line opening with punctuation alone
                 else:
                     spans.append((start, end))
             previous_cut = cut

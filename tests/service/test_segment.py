@@ -257,3 +257,14 @@ def test_short_dropped_sentence_with_a_name_is_not_hidden_in_a_merge() -> None:
     # on lengths alone Gale-Church prefers a 2-1 merge; the missing name "Dupont" makes it a 1-0
     assert shapes(align(source, target, anchor_cost=0.0)) == ["1-1", "2-1"]
     assert align(source, target) == [Link((0,), (0,)), Link((1,), ()), Link((2,), (1,))]
+
+
+def test_a_piece_without_letters_is_not_a_sentence() -> None:
+    # WMT12 newstest: pysbd cut a lone '"' and a lone '.' off these lines, which then showed as
+    # dropped sentences (major omission flags) against their professional translations
+    text = "Elle aurait pu faire dix fois sa taille actuelle. Xerox aurait été le Microsoft des années 90..."
+    assert [s.text for s in split_sentences(text, "fr")] == [
+        "Elle aurait pu faire dix fois sa taille actuelle.", "Xerox aurait été le Microsoft des années 90..."]
+    quoted = split_sentences('" Il est parti. " Elle est restée.', "fr")
+    assert all(any(c.isalpha() for c in s.text) for s in quoted)
+    assert "".join(s.text for s in quoted).replace(" ", "") == '"Ilestparti."Elleestrestée.'
