@@ -25,6 +25,13 @@ def _add_glossary_options(parser: argparse.ArgumentParser) -> None:
                         help="do not use the shipped fr->en termbase")
 
 
+def _add_term_policy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--term-policy", choices=["mistranslation", "strict"],
+                        help="what term flags mean: mistranslation (default: general legal vocabulary is flagged "
+                        "only when mistranslated or left in French) or strict (every concept needs an approved "
+                        "rendering, for terminology compliance)")
+
+
 def _names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -67,6 +74,7 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
                         help="do not read or write the translation cache")
     parser.add_argument("--cache-path", metavar="FILE", help="SQLite file of the translation cache")
     _add_glossary_options(parser)
+    _add_term_policy_option(parser)
     _add_checks_options(parser)
 
 
@@ -150,6 +158,7 @@ def _add_terms(commands: argparse._SubParsersAction) -> None:
                                 "row with id, source, translation) and write one JSON line per row.")
     terms.add_argument("input", metavar="INPUT.tsv")
     _add_glossary_options(terms)
+    _add_term_policy_option(terms)
 
 
 def _add_glossary(commands: argparse._SubParsersAction) -> None:

@@ -62,7 +62,7 @@ def _baseline_lines(comparison: BaselineComparison, shown: int = 10) -> list[str
              f"{len(comparison.score_drops())} scores fell by more than {comparison.margin:g} points, "
              f"{len(comparison.with_new_flags())} units with new flags"]
     if comparison.signature_differs:
-        lines.append("  note: the baseline was made with another signature (models, glossary or checks); "
+        lines.append("  note: the baseline was made with another signature (models, glossary, term policy or checks); "
                      "scores may differ for that reason alone")
     for regression in comparison.regressions[:shown]:
         record = regression.record

@@ -17,10 +17,11 @@ TERM_FIELDS = ("rule", "severity", "concept", "source_text", "source_start", "so
 
 
 def run_terms(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """One JSON line per input row: its id and its term flags, written as each row is checked."""
+    """One JSON line per input row: its id and its term flags (under the settings' term policy), written
+    as each row is checked."""
     out = out or sys.stdout
     settings = settings_from_args(args)
-    detector = TermDetector(glossary_for(settings))
+    detector = TermDetector(glossary_for(settings), policy=settings.term_policy)
     for unit in read_tsv_units(args.input):
         flags = detector.check(source=unit.source, translation=unit.translation)
         row = {"id": unit.id, "location": unit.location,

@@ -19,8 +19,8 @@ from service.checks.registry import resolve_names, run_checks
 from service.checks.source_names import prefetch as prefetch_names
 from service.config import Settings
 from service.corroborate import corroborate
-from service.glossary.concept import Concept, Glossary
-from service.glossary.detector import TermDetector
+from service.glossary.concept import Concept, Glossary, TermPolicy
+from service.glossary.detector import TermDetector, check_policy
 from service.glossary.layered import LayeredTerms
 from service.glossary.loading import glossary_for
 from service.quality_weights import load_weights
@@ -104,8 +104,8 @@ class Checker:
         self.report_cache: ReportCache | None = None
         self.check_names = settings.check_names
         self.weights = load_weights(settings.quality_weights)  # of the quality score, read once
-        self.terms = TermDetector(glossary, source_lang=settings.source_lang, target_lang=settings.target_lang) \
-            if glossary is not None and len(glossary) else None
+        self.terms = TermDetector(glossary, source_lang=settings.source_lang, target_lang=settings.target_lang,
+                                  policy=settings.term_policy) if glossary is not None and len(glossary) else None
         self.signature = build_signature(
             settings=settings,
             forward=forward.describe() if forward else "none",
@@ -210,19 +210,22 @@ class Checker:
 
     def check(
         self, *, source: str, translation: str, reference: str | None = None, checks: Sequence[str] | None = None,
-        glossary: Sequence[Concept] = (),
+        glossary: Sequence[Concept] = (), term_policy: TermPolicy | None = None,
     ) -> Report:
         """Check one document: `translation` is the machine translation of `source`.
 
         `checks` picks the localization checks for this call (default: those of the settings);
         an unknown name raises `UnknownCheckError`. `glossary` adds termbase entries for this call
-        only, laid over the checker's glossary (they win on the same id or French term). Both show in
-        the report's signature.
+        only, laid over the checker's glossary (they win on the same id or French term). `term_policy`
+        (mistranslation or strict; default: the settings') says what term flags mean for this call; an
+        unknown one raises ValueError. All show in the report's signature.
         """
-        return self.check_many([Document(source, translation, reference)], checks=checks, glossary=glossary)[0]
+        return self.check_many([Document(source, translation, reference)], checks=checks, glossary=glossary,
+                               term_policy=term_policy)[0]
 
     def check_many(
         self, documents: Sequence[Document], *, checks: Sequence[str] | None = None, glossary: Sequence[Concept] = (),
+        term_policy: TermPolicy | None = None,
     ) -> list[Report]:
         """Check several documents with one set of model calls for all their segments (back-translation,
         forward translation, forced decoding both ways), so that many short units batch together; the
@@ -232,10 +235,12 @@ class Checker:
         signature = self.signature.replace(
             f"|checks:{'+'.join(self.check_names) or 'none'}|", f"|checks:{'+'.join(names) or 'none'}|"
         )
-        terms: TermDetector | LayeredTerms | None = self.terms
+        policy = check_policy(s.term_policy if term_policy is None else term_policy)
+        signature = signature.replace(f"|termpolicy:{s.term_policy}|", f"|termpolicy:{policy}|")
+        terms: TermDetector | LayeredTerms | None = self.terms.with_policy(policy) if self.terms else None
         if glossary:
             terms = LayeredTerms(self.terms, Glossary(glossary, name="request"), source_lang=s.source_lang,
-                                 target_lang=s.target_lang)
+                                 target_lang=s.target_lang, policy=policy)
             old = self.terms.glossary.checksum if self.terms is not None else "none"
             signature = signature.replace(f"|glossary:{old}|", f"|glossary:{terms.glossary.checksum}|")
         if self.report_cache is None:

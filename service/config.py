@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.checks.registry import resolve_names
+from service.glossary.concept import TermPolicy
 from service.quality_weights import load_weights
 
 HUB_MODEL_TEMPLATE = "Helsinki-NLP/opus-mt-{src}-{tgt}"
@@ -62,6 +63,11 @@ class Settings(BaseSettings):
         default_factory=list, description="User termbases (CSV, TSV or TBX) laid over the built-in one, in order."
     )
     builtin_glossary: bool = Field(default=True, description="Use the shipped fr->en justice and police termbase.")
+    term_policy: TermPolicy = Field(
+        default="mistranslation", description="What term flags mean: mistranslation (concepts of general legal "
+        "vocabulary are flagged only when mistranslated or left in French) or strict (terminology compliance: "
+        "every concept needs an approved rendering)."
+    )
     checks: list[str] | None = Field(
         default=None, description="Localization checks to run (default all: numbers, dates, names, "
         "untranslated, length, markup, typography)."

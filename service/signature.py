@@ -2,10 +2,10 @@
 
 Same signature, same numbers: model ids and revisions, device, backend and compute type, decoding
 settings, thresholds, score formula and its weights (`score:v1/weights:v1` for the shipped weights,
-`score:v1/weights:<version>@sha256:<16 hex>` for any other file), glossary checksum, localization
-checks, the corroboration threshold, the named-entity pipeline of the names check and the versions
-of contresens, sacrebleu (with each metric's own signature), transformers and
-torch.
+`score:v1/weights:<version>@sha256:<16 hex>` for any other file), glossary checksum, term policy
+(`termpolicy:mistranslation` or `termpolicy:strict`), localization checks, the corroboration
+threshold, the named-entity pipeline of the names check and the versions of contresens, sacrebleu
+(with each metric's own signature), transformers and torch.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def build_signature(
         ("thresholds", f"{settings.pass_score:g}/{settings.fail_score:g}"),
         ("score", f"{FORMULA_VERSION}/{weights.signature_part}"),
         ("glossary", glossary_checksum or "none"),
+        ("termpolicy", settings.term_policy),
         ("checks", "+".join(settings.check_names) or "none"),
         ("corrob", f"{settings.corroboration_logprob:g}"),
         ("ner", _ner_part(settings)),

@@ -52,7 +52,8 @@ def _sample_examples() -> dict[str, Any]:
 def _score(checker: Checker, document: Any) -> Report:
     options: ScoreOptions = document.options
     return checker.check(source=document.source, translation=document.translation, reference=document.reference,
-                         checks=options.check_names(checker.check_names), glossary=document.glossary)
+                         checks=options.check_names(checker.check_names), glossary=document.glossary,
+                         term_policy=options.term_policy)
 
 
 def build_router(settings: Settings) -> APIRouter:

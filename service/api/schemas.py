@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from service.checks.registry import resolve_names
 from service.config import Settings
-from service.glossary.concept import Concept
+from service.glossary.concept import Concept, TermPolicy
 from service.glossary.normalize import fold
 from service.report import Report
 
@@ -50,6 +50,10 @@ class ScoreOptions(BaseModel):
     checks: list[str] | None = Field(default=None, description="Localization checks to run (default: the "
                                      "server's): numbers, dates, names, untranslated, length, markup, typography.")
     skip_checks: list[str] = Field(default_factory=list, description="Localization checks to leave out.")
+    term_policy: TermPolicy | None = Field(default=None, description="What term flags mean for this document "
+                                           "(default: the server's): mistranslation (general legal vocabulary "
+                                           "is flagged only when mistranslated or left in French) or strict "
+                                           "(every concept needs an approved rendering).")
 
     @field_validator("checks")
     @classmethod

@@ -16,6 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from service.glossary.normalize import fold
 
 Severity = Literal["minor", "major", "critical"]
+Check = Literal["rendering", "mistranslation"]
+"""How strictly a concept is checked: `rendering` (an institution, court, agency, named body or acronym:
+the English must hold an approved rendering) or `mistranslation` (general legal vocabulary: only known
+mistranslations and the French word left in the English are flagged, unless the term policy is strict)."""
+CHECKS: tuple[Check, ...] = ("rendering", "mistranslation")
+TermPolicy = Literal["mistranslation", "strict"]
+"""What term flags mean for a run: `mistranslation` (default: concepts checked for mistranslation are
+flagged only when mistranslated or left in French) or `strict` (terminology compliance: every concept
+needs an approved rendering, whatever its `check`)."""
+TERM_POLICIES: tuple[TermPolicy, ...] = ("mistranslation", "strict")
 DOMAINS = ("court", "prosecution", "procedure", "police", "agency", "government", "other")
 
 
@@ -40,6 +50,9 @@ class Concept(BaseModel):
     forbidden: list[str] = Field(default_factory=list, description="Known mistranslations and false friends.")
     do_not_translate: bool = False
     severity: Severity = "major"
+    check: Check = Field(default="rendering", description="rendering: an approved rendering is required; "
+                         "mistranslation: only forbidden renderings and the French term left in the English "
+                         "are flagged (unless the term policy is strict).")
     context_exclude: list[str] = Field(default_factory=list)
     context_require: list[str] = Field(default_factory=list)
     note: str = ""
@@ -73,10 +86,25 @@ class Concept(BaseModel):
             raise ValueError(f"{', '.join(clash)} is both approved and forbidden")
         return values
 
+    @field_validator("check")
+    @classmethod
+    def _names_need_their_rendering(cls, value: Check, info: ValidationInfo) -> Check:
+        if value == "mistranslation" and info.data.get("do_not_translate"):
+            raise ValueError("a do-not-translate name is checked for its rendering (rendering), "
+                             "not for mistranslation only")
+        return value
+
     @property
     def term(self) -> str:
         """The main French term."""
         return self.french[0]
+
+
+def _canonical(concept: Concept) -> dict[str, object]:
+    data = concept.model_dump()
+    if data["check"] == "rendering":
+        del data["check"]
+    return data
 
 
 class Glossary:
@@ -105,9 +133,12 @@ class Glossary:
 
     @property
     def checksum(self) -> str:
-        """`sha256:` + 16 hex digits of the canonical JSON of all concepts, sorted by id."""
+        """`sha256:` + 16 hex digits of the canonical JSON of all concepts, sorted by id.
+
+        A concept with the default `check` (rendering) hashes without that field, so a termbase written
+        before the field existed keeps its checksum (and its baselines stay comparable)."""
         payload = json.dumps(
-            [self._by_id[k].model_dump() for k in sorted(self._by_id)], ensure_ascii=False, sort_keys=True
+            [_canonical(self._by_id[k]) for k in sorted(self._by_id)], ensure_ascii=False, sort_keys=True
         )
         return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 

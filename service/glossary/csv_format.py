@@ -1,7 +1,9 @@
 """Termbases as CSV or TSV (the format of `corpora/glossary/*.csv`, see SCHEMA.md there).
 
-Multi-valued fields separate their values with `|`. Reading validates every row and names the
-file, line and field of the first problem; writing produces files that read back identically.
+Multi-valued fields separate their values with `|`. Optional columns take their defaults when absent
+(a termbase without `check` is checked for renderings, as before the column existed). Reading
+validates every row and names the file, line and field of the first problem; writing produces files
+that read back identically.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from service.glossary.errors import GlossaryFormatError
 
 COLUMNS = (
     "id", "domain", "french", "french_variants", "english_approved", "english_forbidden", "do_not_translate",
-    "severity", "context_exclude", "context_require", "note", "reference",
+    "severity", "check", "context_exclude", "context_require", "note", "reference",
 )
 REQUIRED = ("id", "french", "english_approved")
 _FIELD_OF = {  # Concept field -> column that holds it
     "id": "id", "domain": "domain", "french": "french", "approved": "english_approved",
     "forbidden": "english_forbidden", "do_not_translate": "do_not_translate", "severity": "severity",
-    "context_exclude": "context_exclude", "context_require": "context_require", "note": "note",
+    "check": "check", "context_exclude": "context_exclude", "context_require": "context_require", "note": "note",
     "reference": "reference",
 }
 _YES, _NO = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
@@ -51,6 +53,7 @@ def _concept(row: dict[str, str], path: str, line: int) -> Concept:
         "forbidden": _split(row.get("english_forbidden") or ""),
         "do_not_translate": dnt in _YES,
         "severity": (row.get("severity") or "major").strip() or "major",
+        "check": (row.get("check") or "rendering").strip() or "rendering",
         "context_exclude": _split(row.get("context_exclude") or ""),
         "context_require": _split(row.get("context_require") or ""),
         "note": (row.get("note") or "").strip(),
@@ -114,6 +117,6 @@ def write_csv(concepts: Iterable[Concept], path: str | Path) -> None:
         for c in concepts:
             writer.writerow([
                 c.id, c.domain, c.french[0], " | ".join(c.french[1:]), " | ".join(c.approved),
-                " | ".join(c.forbidden), "yes" if c.do_not_translate else "no", c.severity,
+                " | ".join(c.forbidden), "yes" if c.do_not_translate else "no", c.severity, c.check,
                 " | ".join(c.context_exclude), " | ".join(c.context_require), c.note, c.reference,
             ])

@@ -11,27 +11,41 @@ over are flagged, most specific rule first:
 - `forbidden-rendering`: a known mistranslation is there ("the Paris floor"); always critical;
 - `do-not-translate-violated`: the name or acronym is missing, whether or not it was expanded;
   the concept's severity;
-- `missing-approved-rendering`: nothing approved is there; the concept's severity.
+- `missing-approved-rendering`: nothing approved is there; the concept's severity;
+- `term-left-in-french`: the French term stands untranslated in the English ("the délit"); major.
 
-Confidence: 0.9 forbidden, 0.85 altered, 0.7 not kept, 0.6 missing. With a back-translation,
-a flag whose French term survives the round trip is less sure (x 0.5: the meaning came back),
-one whose term is lost is surer (halfway to 1).
+Which rules apply depends on the concept's `check` and the term policy. Concepts checked for their
+rendering (institutions, courts, agencies, named bodies, acronyms), and every concept under the
+`strict` policy, go through the first four rules. Under the default `mistranslation` policy a concept
+checked for mistranslation (general legal vocabulary: victime, délit, procès) is flagged only when a
+known mistranslation stands there (`forbidden-rendering`) or when its French surface is left in the
+English (`term-left-in-french`); any other English wording passes, since translators restructure
+("fell victim to", "the ambush of a gay man").
+
+Confidence: 0.9 forbidden, 0.85 altered, 0.8 left in French, 0.7 not kept, 0.6 missing. With a
+back-translation, a flag whose French term survives the round trip is less sure (x 0.5: the meaning
+came back), one whose term is lost is surer (halfway to 1); a term left in French survives the round
+trip by itself, so that flag keeps its confidence.
 """
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from service.glossary.concept import Concept, Glossary
+from simplemma import is_known
+
+from service.glossary.concept import TERM_POLICIES, Concept, Glossary, TermPolicy
 from service.glossary.matcher import Match, PhraseIndex, select_longest
-from service.glossary.normalize import Token, fold, phrase_keys, tokenize
+from service.glossary.normalize import Token, fold, phrase_keys, surface_words, tokenize
 from service.report import Flag, Severity
 
 BASE_CONFIDENCE = {
     "forbidden-rendering": 0.9,
     "acronym-altered": 0.85,
+    "term-left-in-french": 0.8,
     "do-not-translate-violated": 0.7,
     "missing-approved-rendering": 0.6,
 }
@@ -165,12 +179,39 @@ def _nearer_forbidden(
     return [a for a in approved if distance(a) <= near]
 
 
-class TermDetector:
-    """Finds glossary terms in French and checks their English renderings; built once per glossary."""
+def check_policy(policy: str) -> TermPolicy:
+    """`policy` if it is a term policy; otherwise a ValueError naming the policies."""
+    if policy not in TERM_POLICIES:
+        raise ValueError(f"unknown term policy {policy!r} (one of {', '.join(TERM_POLICIES)})")
+    return policy
 
-    def __init__(self, glossary: Glossary, *, source_lang: str = "fr", target_lang: str = "en") -> None:
+
+def _same_word(french: str, english: str, *, last: bool) -> bool:
+    """Whether an English word spells a French one: same letters ignoring case, apostrophes unified,
+    accents as written or all dropped; the last word of a phrase may differ by a plural -s or -x."""
+    a, b = french.casefold().replace("’", "'"), english.casefold().replace("’", "'")
+    spellings = {a, fold(a)}
+    if last:
+        spellings |= {w + end for w in (a, fold(a)) for end in "sx"} | {w[:-1] for w in (a, fold(a)) if w[-1:] in "sx"}
+    return b in spellings
+
+
+def _english_word(word: str) -> bool:
+    """Whether `word` is also an English word (simplemma's English dictionary)."""
+    return word.isdigit() or is_known(word, lang="en") or is_known(word.casefold(), lang="en")
+
+
+class TermDetector:
+    """Finds glossary terms in French and checks their English renderings; built once per glossary.
+
+    `policy` is the term policy `check` applies (see the module docstring); `with_policy` gives a view
+    with another one that shares the indices, so a request can change it without a rebuild."""
+
+    def __init__(self, glossary: Glossary, *, source_lang: str = "fr", target_lang: str = "en",
+                 policy: TermPolicy = "mistranslation") -> None:
         self.glossary = glossary
         self.source_lang, self.target_lang = source_lang, target_lang
+        self.policy = check_policy(policy)
         self._terms: PhraseIndex[str] = PhraseIndex()
         self._context: PhraseIndex[tuple[str, str]] = PhraseIndex()
         self._english: PhraseIndex[_Rendering] = PhraseIndex()  # forbidden and kept names: exact phrases
@@ -193,6 +234,18 @@ class TermDetector:
                     keys = phrase_keys(text, target_lang)
                     index.add(keys, _Rendering(concept.id, kind, text, len(keys)))
             self._keep[concept.id] = {fold(f) for f in _keep_forms(concept)}
+
+    def with_policy(self, policy: TermPolicy) -> TermDetector:
+        """This detector under another term policy (the same indices, nothing rebuilt)."""
+        if policy == self.policy:
+            return self
+        view = copy.copy(self)
+        view.policy = check_policy(policy)
+        return view
+
+    def checks_rendering(self, concept: Concept) -> bool:
+        """Whether an approved rendering of `concept` is required under this detector's policy."""
+        return self.policy == "strict" or concept.check == "rendering"
 
     # -- French side -----------------------------------------------------------------------
 
@@ -281,6 +334,7 @@ class TermDetector:
             for o in occurrences
         ]
         satisfied = _assign(occurrences, candidates, len(source), len(translation))
+        left: set[tuple[int, int]] = set()  # English spans already reported as a term left in French
 
         flags: list[Flag] = []
         for i, occurrence in enumerate(occurrences):
@@ -289,9 +343,10 @@ class TermDetector:
             concept = occurrence.concept
             approved, forbidden = settled[concept.id]
             covered = {(m.first, m.last) for m in approved}
-            rule, severity, where, suggestion = self._diagnose(
-                occurrence, concept, tokens, translation, forbidden, approved, covered
-            )
+            diagnosis = self._diagnose(occurrence, concept, tokens, translation, forbidden, approved, covered, left)
+            if diagnosis is None:
+                continue
+            rule, severity, where, suggestion = diagnosis
             flags.append(self._flag(
                 occurrence, concept, rule, severity, where, suggestion, translation,
                 source_offset, translation_offset, segment,
@@ -308,8 +363,10 @@ class TermDetector:
         forbidden: list[Match[_Rendering]],
         approved: list[Match[_Rendering]],
         covered: set[tuple[int, int]],
-    ) -> tuple[str, Severity, tuple[int, int] | None, str]:
-        """Which rule an unsatisfied occurrence breaks, its severity, the MT span and the suggestion."""
+        left: set[tuple[int, int]],
+    ) -> tuple[str, Severity, tuple[int, int] | None, str] | None:
+        """Which rule an unsatisfied occurrence breaks, its severity, the MT span and the suggestion;
+        None when it breaks none under the policy (a concept checked for mistranslation, worded freely)."""
         preferred = concept.approved[0]
         if occurrence.keep:
             keep_text = occurrence.text
@@ -324,7 +381,40 @@ class TermDetector:
             return "do-not-translate-violated", concept.severity, span, suggestion
         if forbidden:
             return "forbidden-rendering", "critical", (forbidden[0].start, forbidden[0].end), preferred
-        return "missing-approved-rendering", concept.severity, None, preferred
+        if self.checks_rendering(concept):
+            return "missing-approved-rendering", concept.severity, None, preferred
+        span = self._left_in_french(occurrence, concept, translation, left)
+        if span is None:
+            return None
+        left.add(span)
+        return "term-left-in-french", "major", span, preferred
+
+    def _left_in_french(self, occurrence: TermOccurrence, concept: Concept, translation: str,
+                        taken: set[tuple[int, int]]) -> tuple[int, int] | None:
+        """Span of the translation where the French term stands untranslated, if it does.
+
+        The English words must spell one of the concept's French forms (or the surface found in the
+        source; a final -s or -x may come or go), case- and apostrophe-insensitive, accents either
+        written as in French or dropped. Words that are English as well do not count: a span counts
+        only when one of its words is not an English word (the dictionary of simplemma), so "crime",
+        "verdict" or "accuse" (for accusé) are English, while "délit", "plainte", "accusé" with its
+        accent, or "garde à vue" are French. A form that is itself an approved rendering is English
+        by the termbase's say-so. Words are compared as token sequences, never as patterns."""
+        approved = {fold(a) for a in concept.approved}
+        forms = [f for f in dict.fromkeys((occurrence.text, *concept.french)) if fold(f) not in approved]
+        english = surface_words(translation)
+        for form in forms:
+            wanted = [w for _, _, w in surface_words(form)]
+            n = len(wanted)
+            for i in range(len(english) - n + 1):
+                window = english[i:i + n]
+                span = (window[0][0], window[-1][1])
+                if span in taken or not all(_same_word(w, x, last=j == n - 1)
+                                            for j, (w, (_, _, x)) in enumerate(zip(wanted, window))):
+                    continue
+                if any(not _english_word(x) for _, _, x in window):
+                    return span
+        return None
 
     @staticmethod
     def _altered(
@@ -357,7 +447,8 @@ class TermDetector:
         survived: bool | None,
     ) -> Flag:
         base = BASE_CONFIDENCE[rule]
-        confidence = base if survived is None else (base * 0.5 if survived else base + (1 - base) * 0.5)
+        confidence = base if survived is None or rule == "term-left-in-french" else (
+            base * 0.5 if survived else base + (1 - base) * 0.5)
         mt_text = translation[where[0] : where[1]] if where else None
         messages = {
             "forbidden-rendering": f"{occurrence.text!r} is rendered as {mt_text!r}, a known mistranslation "
@@ -366,6 +457,8 @@ class TermDetector:
             f"(expected: {', '.join(concept.approved[:3])}).",
             "acronym-altered": f"The name {occurrence.text!r} appears altered as {mt_text!r}.",
             "do-not-translate-violated": f"The name {occurrence.text!r} should appear unchanged in the translation.",
+            "term-left-in-french": f"The French term {occurrence.text!r} is left untranslated as {mt_text!r} "
+            f"({concept.id}).",
         }
         return Flag(
             type="terminology",

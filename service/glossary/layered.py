@@ -9,20 +9,33 @@ aside, and where a request term and a built-in term overlap in a sentence, the r
 
 from __future__ import annotations
 
-from service.glossary.concept import Glossary
-from service.glossary.detector import TermDetector, TermOccurrence
+import copy
+
+from service.glossary.concept import Glossary, TermPolicy
+from service.glossary.detector import TermDetector, TermOccurrence, check_policy
 from service.report import Flag
 
 
 class LayeredTerms:
     """The find_terms/check interface of TermDetector over a base detector and request entries."""
 
-    def __init__(self, base: TermDetector | None, user: Glossary, *, source_lang: str, target_lang: str) -> None:
-        self.base = base
-        self.user = TermDetector(user, source_lang=source_lang, target_lang=target_lang)
+    def __init__(self, base: TermDetector | None, user: Glossary, *, source_lang: str, target_lang: str,
+                 policy: TermPolicy | None = None) -> None:
+        """`policy`: the term policy of both layers (default: the base detector's, else mistranslation)."""
+        self.policy = check_policy(policy or (base.policy if base is not None else "mistranslation"))
+        self.base = base.with_policy(self.policy) if base is not None else None
+        self.user = TermDetector(user, source_lang=source_lang, target_lang=target_lang, policy=self.policy)
         merged = base.glossary.merged_with(user) if base is not None else user
         self.glossary = merged  # what the signature's checksum covers
         self._set_aside = {c.id for c in base.glossary} - {c.id for c in merged} if base is not None else set()
+
+    def with_policy(self, policy: TermPolicy) -> LayeredTerms:
+        """Both layers under another term policy (nothing rebuilt)."""
+        view = copy.copy(self)
+        view.policy = check_policy(policy)
+        view.base = self.base.with_policy(policy) if self.base is not None else None
+        view.user = self.user.with_policy(policy)
+        return view
 
     def find_terms(self, text: str) -> list[TermOccurrence]:
         """Request terms first; built-in terms that are not set aside and do not overlap them."""

@@ -11,7 +11,10 @@ Mapping (per termEntry / conceptEntry):
 - contresens fields that TBX-Basic has no data category for travel as notes with a
   `contresens:` prefix: `contresens:severity=major`, `contresens:do-not-translate=yes`,
   `contresens:context-exclude=chêne`, `contresens:context-require=juge`,
-  `contresens:reference=IATE`. Other tools keep them as ordinary notes.
+  `contresens:reference=IATE`, `contresens:check=mistranslation` (how strictly the concept is
+  checked; absent means `rendering`, so TBX files from other tools keep today's behaviour). TBX-Basic
+  has a closed set of `descrip` and `termNote` types, so a custom type would make the file invalid
+  TBX-Basic; other tools keep these notes as ordinary notes.
 """
 
 from __future__ import annotations
@@ -94,6 +97,8 @@ def _entry(entry: ET.Element, line: int, path: str) -> Concept:
             key, _, value = text[len(PREFIX):].partition("=")
             if key == "severity":
                 data["severity"] = value.strip()
+            elif key == "check":
+                data["check"] = value.strip()
             elif key == "do-not-translate":
                 data["do_not_translate"] = value.strip().lower() in {"yes", "true", "1"}
             elif key in ("context-exclude", "context-require"):
@@ -159,7 +164,8 @@ def to_tbx(concepts: Iterable[Concept], title: str = "contresens termbase") -> b
         ET.SubElement(entry, "descrip", type="subjectField").text = c.domain
         if c.note:
             ET.SubElement(entry, "note").text = c.note
-        extras = [f"severity={c.severity}", f"do-not-translate={'yes' if c.do_not_translate else 'no'}"]
+        extras = [f"severity={c.severity}", f"do-not-translate={'yes' if c.do_not_translate else 'no'}",
+                  f"check={c.check}"]
         extras += [f"context-exclude={v}" for v in c.context_exclude]
         extras += [f"context-require={v}" for v in c.context_require]
         if c.reference:

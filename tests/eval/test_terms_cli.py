@@ -84,3 +84,136 @@ def test_builtin_glossary_loads_and_validates(capsys: pytest.CaptureFixture[str]
     assert count >= 200
     for name in sorted((ROOT / "corpora" / "glossary").glob("*.csv")):
         assert main(["glossary", "validate", str(name)]) == 0
+
+
+# -- the term policy through the command line ---------------------------------------------------------------------
+
+# "délit" and "victime" are general legal vocabulary (checked for mistranslation only); "tribunal correctionnel" is a
+# court (its rendering is required under both policies)
+POLICY_ROWS = [
+    ("p1", "Il a commis un délit.", "He broke the law."),
+    ("p2", "Elle a été victime d'une agression.", "She was attacked."),
+    ("p3", "Il a commis un délit routier.", "He committed a road délit."),
+    ("p4", "Le tribunal correctionnel a tranché.", "The judges decided."),
+]
+
+
+def _term_rules(out: str) -> dict[str, list[str]]:
+    return {row["id"]: [f"{f['rule']}:{f['concept']}" for f in row["flags"]]
+            for row in map(json.loads, out.splitlines())}
+
+
+def test_terms_under_each_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tsv(tmp_path / "in.tsv", POLICY_ROWS)
+    assert main(["terms", path]) == 0
+    assert _term_rules(capsys.readouterr().out) == {
+        "p1": [], "p2": [], "p3": ["term-left-in-french:delit"],
+        "p4": ["missing-approved-rendering:tribunal-correctionnel"]}
+    assert main(["terms", path, "--term-policy", "strict"]) == 0
+    assert _term_rules(capsys.readouterr().out) == {
+        "p1": ["missing-approved-rendering:delit"], "p2": ["missing-approved-rendering:victime"],
+        "p3": ["missing-approved-rendering:delit"], "p4": ["missing-approved-rendering:tribunal-correctionnel"]}
+
+
+def test_term_policy_from_the_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tsv(tmp_path / "in.tsv", POLICY_ROWS[:1])
+    monkeypatch.setenv("CONTRESENS_TERM_POLICY", "strict")
+    assert main(["terms", path]) == 0
+    assert _term_rules(capsys.readouterr().out) == {"p1": ["missing-approved-rendering:delit"]}
+    assert main(["terms", path, "--term-policy", "mistranslation"]) == 0  # the option wins over the environment
+    assert _term_rules(capsys.readouterr().out) == {"p1": []}
+    monkeypatch.setenv("CONTRESENS_TERM_POLICY", "lenient")
+    assert main(["terms", path]) == 2
+    err = capsys.readouterr().err
+    assert "invalid settings: term_policy: Input should be 'mistranslation' or 'strict'" in err
+
+
+def test_unknown_term_policy_option_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tsv(tmp_path / "in.tsv", POLICY_ROWS[:1])
+    for command in (["terms", path], ["eval", path, "--no-model"], ["gate", path, "--no-model"]):
+        assert main([*command, "--term-policy", "lenient"]) == 2
+        assert "--term-policy: invalid choice: 'lenient' (choose from 'mistranslation', 'strict')" in \
+            capsys.readouterr().err
+
+
+def test_the_cli_choices_are_the_term_policies() -> None:
+    from eval.cli import build_parser
+    from service.glossary.concept import TERM_POLICIES
+
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name in ("check", "eval", "gate", "compare", "serve", "terms"):
+        [option] = [a for a in commands[name]._actions if "--term-policy" in a.option_strings]
+        assert tuple(option.choices) == TERM_POLICIES, name
+
+
+def _results(path: Path) -> tuple[str, dict[str, list[str]]]:
+    header, *units = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    return header["signature"], {u["id"]: [f["rule"] for f in u["flags"] if f["type"] == "terminology"]
+                                 for u in units}
+
+
+def test_eval_signs_its_term_policy(tmp_path: Path) -> None:
+    path = tsv(tmp_path / "in.tsv", POLICY_ROWS)
+    default, strict = tmp_path / "default.jsonl", tmp_path / "strict.jsonl"
+    assert main(["eval", path, "--no-model", "--checks", "markup", "--output", str(default)]) == 0
+    assert main(["eval", path, "--no-model", "--checks", "markup", "--output", str(strict),
+                 "--term-policy", "strict"]) == 0
+    signature, flags = _results(default)
+    assert "|termpolicy:mistranslation|" in signature and flags["p1"] == [] and flags["p2"] == []
+    signature, flags = _results(strict)
+    assert "|termpolicy:strict|" in signature
+    assert flags["p1"] == ["missing-approved-rendering"] and flags["p2"] == ["missing-approved-rendering"]
+
+
+def test_gate_under_each_policy_and_a_baseline_of_the_other(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = tsv(tmp_path / "in.tsv", POLICY_ROWS[:2])
+    baseline = tmp_path / "strict.jsonl"
+    # restructured general vocabulary passes by default; a terminology-compliance run fails on it
+    assert main(["gate", path, "--no-model", "--max-major", "0"]) == 0
+    assert "PASS" in capsys.readouterr().out
+    assert main(["gate", path, "--no-model", "--max-major", "0", "--term-policy", "strict",
+                 "--output", str(baseline)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "more than --max-major 0" in out
+    # a baseline made under the other policy is not silently compared as if it were the same run
+    assert main(["gate", path, "--no-model", "--baseline", str(baseline)]) == 0
+    assert "the baseline was made with another signature (models, glossary, term policy or checks)" in \
+        capsys.readouterr().out
+
+
+def test_compare_takes_the_term_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, a, b = tmp_path / "src.fr", tmp_path / "a.en", tmp_path / "b.en"
+    source.write_text("Il a commis un délit.\nLe parquet a fait appel.\n", encoding="utf-8")
+    a.write_text("He broke the law.\nThe prosecutors appealed.\n", encoding="utf-8")
+    b.write_text("He committed an offence.\nThe prosecutors appealed.\n", encoding="utf-8")
+    for policy, mean_a in (("mistranslation", 100.0), ("strict", 87.5)):  # strict: A's first line loses 25 points
+        out = tmp_path / f"{policy}.json"
+        assert main(["compare", "--source", str(source), "--a", str(a), "--b", str(b), "--no-model",
+                     "--resamples", "50", "--term-policy", policy, "--json", str(out)]) == 0
+        assert f"|termpolicy:{policy}|" in capsys.readouterr().out
+        result = json.loads(out.read_text(encoding="utf-8"))
+        assert f"|termpolicy:{policy}|" in result["signature"]
+        assert (result["metrics"]["quality score"]["mean_a"], result["metrics"]["quality score"]["mean_b"]) == (
+            mean_a, 100.0)
+
+
+def test_check_with_models_signs_its_term_policy(tiny_models: dict[str, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CONTRESENS_FORWARD_MODEL", str(tiny_models["fr-en"]))
+    monkeypatch.setenv("CONTRESENS_BACKWARD_MODEL", str(tiny_models["en-fr"]))
+    monkeypatch.setenv("CONTRESENS_MAX_LENGTH", "12")
+    monkeypatch.setenv("CONTRESENS_BEAM_SIZE", "1")
+    source, translation = tmp_path / "s.fr", tmp_path / "t.en"
+    source.write_text("Le parquet de Paris a ouvert une enquête.\n", encoding="utf-8")
+    translation.write_text("The Paris floor opened an investigation.\n", encoding="utf-8")
+    signatures = []
+    for extra in ([], ["--term-policy", "strict"]):
+        assert main(["check", "--source", str(source), "--translation", str(translation), "--json",
+                     "--no-cache", *extra]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert [f["rule"] for f in report["flags"] if f["type"] == "terminology"] == ["forbidden-rendering"]
+        signatures.append(report["signature"])
+    assert "|termpolicy:mistranslation|" in signatures[0] and "|termpolicy:strict|" in signatures[1]

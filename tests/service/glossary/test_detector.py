@@ -225,3 +225,45 @@ def test_a_context_phrase_holding_the_term_speaks_for_that_occurrence_only() -> 
     assert detector.find_terms("Il a été victime d'un arrêt cardiaque.") == []
     assert [o.text for o in detector.find_terms("La cour a rendu son arrêt.")] == ["arrêt"]
     assert detector.find_terms("L'arrêt des travaux est prévu.") == []
+
+
+def test_an_invariable_word_is_no_plural_of_a_one_word_term() -> None:
+    from service.glossary.concept import Concept
+
+    detector = TermDetector(Glossary([
+        Concept(id="cour", french=["cour"], approved=["court"]),
+        Concept(id="cour-d-appel", french=["cour d'appel"], approved=["court of appeal"]),
+        Concept(id="recours", french=["recours"], approved=["appeal"]),
+    ]))
+    # "cours" is its own word ("au cours de", share prices), not the plural of "cour" ...
+    assert detector.find_terms("Au cours de l'audience, les cours de la Bourse ont chuté.") == []
+    # ... except inside a longer term, where it is the plural: "les cours d'appel"
+    assert [o.concept.id for o in detector.find_terms("Les cours d'appel de Paris et de Lyon.")] == ["cour-d-appel"]
+    assert [o.concept.id for o in detector.find_terms("La cour a statué.")] == ["cour"]
+    assert [o.concept.id for o in detector.find_terms("Son recours est rejeté.")] == ["recours"]
+
+
+def test_a_participle_term_is_not_every_form_of_its_verb() -> None:
+    from service.glossary.concept import Concept
+
+    detector = TermDetector(Glossary([
+        Concept(id="prevenu", french=["prévenu"], approved=["defendant"], forbidden=["warn"]),
+        Concept(id="poursuivi", french=["poursuivi pour"], approved=["prosecuted for"]),
+        Concept(id="renvoi", french=["été renvoyé"], approved=["adjourned"]),
+    ]))
+    # "ils préviennent" (they warn) shares the lemma "prévenir" with the defendant, not the word
+    assert detector.find_terms("Si rien ne change, préviennent les signataires, ils saisiront la justice.") == []
+    found = [o.text for o in detector.find_terms("Les prévenus et la prévenue, poursuivie pour vol, sont là.")]
+    assert found == ["prévenus", "prévenue", "poursuivie pour"]
+    # the auxiliary still stands for every tense
+    assert [o.text for o in detector.find_terms("Le procès est renvoyé.")] == ["est renvoyé"]
+
+
+def test_a_context_determiner_keeps_its_gender() -> None:
+    from service.glossary.concept import Concept
+
+    greffe = Concept(id="greffe", french=["greffe"], approved=["court registry"], context_exclude=["la greffe"])
+    detector = TermDetector(Glossary([greffe]))
+    assert detector.find_terms("La greffe de rein a réussi.") == []
+    assert [o.text for o in detector.find_terms("Il a déposé son appel au greffe, le greffe l'a enregistré.")] == [
+        "greffe", "greffe"]
