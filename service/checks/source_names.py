@@ -24,6 +24,7 @@ from functools import cache, lru_cache
 from simplemma import is_known, lemmatize
 
 from service.checks.base import mask_markup
+from service.checks.exonyms import english_forms
 from service.ner import Entity, recognizer
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -123,7 +124,7 @@ def _core(text: str, start: int, end: int, label: str) -> tuple[tuple[int, int],
     the recogniser often takes a sentence's first word for a name), or when it opens a name of
     several words that is not a person's ("Banque de ...", "Université Charles", "Nouvelle-Zélande",
     whose English forms come from the tables), or when it is the whole name and not a place ("le
-    nouveau Pape"). Once a name has opened with a translated noun, its other capitalised common words
+    nouveau Pape"), unless the tables know it as a name ("Bourse de Paris"). Once a name has opened with a translated noun, its other capitalised common words
     are translated too ("Faculté de Droit", "Secrétariat de Développement Économique"). The words of a
     person's name of two words or more are always core ("Pierre
     Martin")."""
@@ -146,7 +147,8 @@ def _core(text: str, start: int, end: int, label: str) -> tuple[tuple[int, int],
         person = label == "PER" and len(words) > 1  # "Pierre Martin": first names are common words too
         translated = (not word[0].isupper() or lower in NOT_NAMES or lower in CAPITALISED_NOUNS
                       or _ROMAN.match(word) is not None
-                      or (not person and (translated_before or opens_name or institution) and is_common_word(word)))
+                      or (not person and (translated_before or opens_name or institution) and is_common_word(word)
+                          and not english_forms(word)))  # "Bourse de Paris": Paris is a place, not "pari"
         institution = institution or (opens_name and translated)
         epithet = person and i > 0 and words[i - 1].group().islower() and is_common_word(word)  # "Hérode le Grand"
         if not translated and not epithet and len(word) > 1:  # single letters: initials, "J.-C."
