@@ -124,10 +124,10 @@ def _core(text: str, start: int, end: int, label: str) -> tuple[tuple[int, int],
     the recogniser often takes a sentence's first word for a name), or when it opens a name of
     several words that is not a person's ("Banque de ...", "Université Charles", "Nouvelle-Zélande",
     whose English forms come from the tables), or when it is the whole name and not a place ("le
-    nouveau Pape"), unless the tables know it as a name ("Bourse de Paris"). Once a name has opened with a translated noun, its other capitalised common words
-    are translated too ("Faculté de Droit", "Secrétariat de Développement Économique"). The words of a
-    person's name of two words or more are always core ("Pierre
-    Martin")."""
+    nouveau Pape"), unless the tables know it as a name ("Bourse de Paris"). Once a name has opened
+    with a translated noun, its other capitalised common words are translated too ("Faculté de
+    Droit", "Secrétariat de Développement Économique"). The words of a person's name of two words
+    or more are always core ("Pierre Martin")."""
     core = []
     words = list(_WORD.finditer(text, start, end))
     if label == "PER" and len(words) > 1 and _ROMAN.match(words[-1].group()):
