@@ -7,12 +7,16 @@ the row must get, as `rule:concept` items separated by `;`, empty when the trans
 or the French word is used in its everyday sense) and optional `note`. A predicted flag counts
 as a true positive when the same (rule, concept) is expected in that row; the table groups by rule.
 
-The expectations are written for the `strict` policy, where every concept needs an approved
-rendering. Under the default `mistranslation` policy a concept checked for mistranslation only
-(`check: mistranslation` in the termbase) is not promised an approved rendering, so an expected
-`missing-approved-rendering` of such a concept is set aside: it counts neither as found nor as
-missed, and the run says how many were set aside. Every other expectation (forbidden renderings,
-names and acronyms, renderings of institutions) counts under both policies.
+How expectations count under each term policy:
+
+- `strict` (every concept needs an approved rendering): as written, except that a French term left
+  untranslated (`term-left-in-french:X`) is reported there as `missing-approved-rendering:X`, the
+  rule that covers it under that policy;
+- `mistranslation` (the default): a concept checked for mistranslation only (`check: mistranslation`
+  in the termbase) is not promised an approved rendering, so an expected `missing-approved-rendering`
+  of such a concept is set aside: it counts neither as found nor as missed, and the run says how
+  many were set aside. Every other expectation (forbidden renderings, terms left in French, names
+  and acronyms, renderings of institutions and courts) counts.
 """
 
 from __future__ import annotations
@@ -35,19 +39,20 @@ def promised(rows: Sequence[dict[str, str]], glossary: Glossary, policy: TermPol
     """The rows with the expectations the policy promises, and how many were set aside.
 
     Under `mistranslation`, an expected `missing-approved-rendering` of a concept whose `check` is
-    `mistranslation` is set aside; under `strict` nothing is."""
-    if policy == "strict":
-        return list(rows), 0
+    `mistranslation` is set aside; under `strict` nothing is, and a term left in French is expected
+    as a missing rendering (see the module docstring)."""
     kept_rows, aside = [], 0
     for row in rows:
         kept: list[str] = []
         for (rule, concept), n in parse_expected(row["expected"], f"{path}, line {row['line']}").items():
-            loose = rule == "missing-approved-rendering" and concept in glossary \
-                and glossary.get(concept).check == "mistranslation"
+            loose = policy == "mistranslation" and rule == "missing-approved-rendering" \
+                and concept in glossary and glossary.get(concept).check == "mistranslation"
             if loose:
                 aside += n
-            else:
-                kept += [f"{rule}:{concept}"] * n
+                continue
+            if policy == "strict" and rule == "term-left-in-french":
+                rule = "missing-approved-rendering"
+            kept += [f"{rule}:{concept}"] * n
         kept_rows.append({**row, "expected": ";".join(kept)})
     return kept_rows, aside
 

@@ -217,3 +217,60 @@ def test_check_with_models_signs_its_term_policy(tiny_models: dict[str, Path], t
         assert [f["rule"] for f in report["flags"] if f["type"] == "terminology"] == ["forbidden-rendering"]
         signatures.append(report["signature"])
     assert "|termpolicy:mistranslation|" in signatures[0] and "|termpolicy:strict|" in signatures[1]
+
+
+def test_term_counts_per_rule_and_severity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from eval.term_counts import main as counts_main
+
+    source, human, machine = tmp_path / "src.fr", tmp_path / "ref.en", tmp_path / "mt.en"
+    source.write_text("Il a commis un délit.\nLe parquet de Paris a ouvert une enquête.\n", encoding="utf-8")
+    human.write_text("He broke the law.\nParis prosecutors opened an investigation.\n", encoding="utf-8")
+    machine.write_text("He committed a délit.\nThe Paris floor opened an investigation.\n", encoding="utf-8")
+    out = tmp_path / "counts.json"
+    assert counts_main([str(source), str(human), str(source), str(machine), "--json", str(out)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "|termpolicy:mistranslation|" in table[0]
+    assert table[1].split() == ["file", "lines", "forbidden-rendering", "critical", "term-left-in-french", "major",
+                                "total"]
+    assert table[2].split() == [str(human), "2", "0", "0", "0"] and table[3].split() == [str(machine), "2", "1", "1", "2"]
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert [f["total"] for f in payload["files"]] == [0, 2]
+    assert [(f["line"], f["rule"], f["concept"]) for f in payload["flags"]] == [
+        (1, "term-left-in-french", "delit"), (2, "forbidden-rendering", "parquet")]
+    assert counts_main([str(source), str(human), "--term-policy", "strict"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split() == [str(human), "2", "1", "1"]  # lines, missing major, total
+    assert counts_main([str(source)]) == 2
+    assert "give SOURCE TRANSLATION pairs" in capsys.readouterr().err
+
+
+def test_eval_terms_counts_expectations_by_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from eval.terms import main as terms_main
+
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("id,french,english_approved,english_forbidden,check\n"
+                        "delit,délit,offence,delict,mistranslation\n"
+                        "tribunal,tribunal correctionnel,criminal court,,rendering\n", encoding="utf-8")
+    challenge = tmp_path / "c.tsv"
+    challenge.write_text("id\tsource\ttranslation\texpected\n"
+                         "c1\tUn délit.\tA wrong.\tmissing-approved-rendering:delit\n"
+                         "c2\tUn délit.\tA délit.\tterm-left-in-french:delit\n"
+                         "c3\tUn délit.\tA delict.\tforbidden-rendering:delit\n"
+                         "c4\tLe tribunal correctionnel.\tThe judges.\tmissing-approved-rendering:tribunal\n",
+                         encoding="utf-8")
+    args = [str(challenge), "--no-builtin-glossary", "--glossary", str(glossary)]
+
+    def table() -> tuple[str, dict[str, list[str]]]:
+        first, *rest = capsys.readouterr().out.splitlines()
+        return first, {line.split()[0]: line.split()[1:4] for line in rest[1:-1]}
+
+    assert terms_main(args) == 0
+    first, rows = table()
+    assert first == "term policy: mistranslation (1 expected missing-approved-rendering of concepts checked for " \
+                    "mistranslation set aside)"
+    assert rows == {"forbidden-rendering": ["1", "0", "0"], "missing-approved-rendering": ["1", "0", "0"],
+                    "term-left-in-french": ["1", "0", "0"], "overall": ["3", "0", "0"]}
+    assert terms_main([*args, "--term-policy", "strict"]) == 0
+    first, rows = table()
+    assert first == "term policy: strict"  # the French left in c2 is a missing rendering there
+    assert rows == {"forbidden-rendering": ["1", "0", "0"], "missing-approved-rendering": ["3", "0", "0"],
+                    "overall": ["4", "0", "0"]}
