@@ -59,12 +59,11 @@ class PhraseIndex(Generic[T]):
                 node.payloads.append(payload)
         self.size += 1
 
-    def _keys(self, token: Token) -> list[tuple[str, bool]]:
-        """The token's keys, plus the accented keys its accent-free ones may stand for, then its weak
-        keys (flagged True: they count only in phrases of several words)."""
-        keys = token.keys if not token.loose else token.keys.union(
-            *(self._unaccented.get(k, ()) for k in token.loose))
-        return [(k, False) for k in keys] + [(k, True) for k in token.weak if k not in keys]
+    def _keys(self, token: Token) -> set[str] | frozenset[str]:
+        """The token's keys, plus the accented keys its accent-free ones may stand for."""
+        if not token.loose:
+            return token.keys
+        return token.keys.union(*(self._unaccented.get(k, ()) for k in token.loose))
 
     def _ends(self, tokens: Sequence[Token], first: int, max_gap: int = 0) -> dict[int, list[T]]:
         """Every phrase starting at token `first`: last token index -> payloads.
@@ -81,15 +80,17 @@ class PhraseIndex(Generic[T]):
             for node, last in frontier:
                 reach = last + 1 if last < first else last + 1 + max_gap
                 for index in range(last + 1, min(reach, len(tokens) - 1) + 1):
-                    for key, weak in self._keys(tokens[index]):
-                        child = node.children.get(key)
-                        if child is None or (id(child), index) in seen:
-                            continue
-                        seen.add((id(child), index))
-                        nxt.append((child, index))
-                        if child.payloads and not (weak and node is self._root):
-                            bucket = found.setdefault(index, [])
-                            bucket.extend(p for p in child.payloads if p not in bucket)
+                    token = tokens[index]
+                    for weak, keys in ((False, self._keys(token)), (True, token.weak)):
+                        for key in keys:
+                            child = node.children.get(key)
+                            if child is None or (id(child), index) in seen:
+                                continue
+                            seen.add((id(child), index))
+                            nxt.append((child, index))
+                            if child.payloads and not (weak and node is self._root):  # weak: not alone
+                                bucket = found.setdefault(index, [])
+                                bucket.extend(p for p in child.payloads if p not in bucket)
             frontier = nxt
         return found
 
