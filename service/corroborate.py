@@ -13,7 +13,7 @@ victim to" for "victime"). The models already computed two things that say wheth
 Both agree that the span came through: the flag is dropped. One of them does: a major flag becomes
 minor. Neither: the flag stays as it was. Every flag that stays carries the evidence
 (`Flag.evidence`), so a reader sees why it was kept or lowered. Known mistranslations
-(`forbidden-rendering`, `acronym-altered`), markup, typography and language flags are never
+(`forbidden-rendering`, `acronym-altered`, `term-left-in-french`), markup, typography and language flags are never
 cleared: their evidence is in the English itself.
 """
 
@@ -28,7 +28,7 @@ from service.translate import TokenScores
 
 CORROBORATED_RULES = frozenset({
     "name-missing", "name-changed", "name-misspelled",
-    "missing-approved-rendering", "do-not-translate-violated", "term-left-in-french",
+    "missing-approved-rendering", "do-not-translate-violated",
     "number-missing", "number-changed", "date-missing", "date-changed", "time-missing", "time-changed",
 })
 """Rules about a source span the English may convey in a way the rule does not recognise."""
