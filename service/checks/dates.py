@@ -12,8 +12,10 @@ pair or leftover becomes a flag of type "date":
 - `date-changed` / `time-changed`: a source expression whose counterpart differs. Major when a
   day, month, year, weekday, early/mid/late, last/next, part of the day or clock time
   contradicts the source (a weekday the English adds must fit the calendar), or the translation
-  drops a day, month or year; minor when it only drops early/mid/late, drops a weekday that was
-  all that said the day, or adds a day, month, year or early/mid/late. Dropping the weekday of a
+  drops a day or month, or a year with the month; minor when it only drops early/mid/late, drops a
+  weekday that was all that said the day, drops the year of a date whose month it keeps ("le 14 mars
+  2012" -> "on March 14": news English leaves the story's own year to the dateline; no flag when the
+  translation states that year elsewhere), or adds a day, month, year or early/mid/late. Dropping the weekday of a
   full date ("mardi 25 juin" -> "June 25", the project's convention), "dernier"/"prochain", or the
   part of the day ("dimanche soir vers 23 heures" -> "Sunday at around 11 p.m.") is not flagged.
 - `date-missing` / `time-missing` (major): a source expression with nothing left to pair with
@@ -816,7 +818,11 @@ def differences(source: DateValue, translation: DateValue) -> list[Difference]:
     for field, label in _DATE_FIELDS:
         mine, theirs = getattr(source, field), getattr(translation, field)
         if mine is not None and theirs is None:
-            found.append(Difference(field, "major", f"{label} {_field_text(field, mine)} dropped"))
+            # A year left out of a date whose month is kept is minor: news English drops the year of
+            # the story's own time ("le 14 mars 2012" -> "on March 14"), the dateline gives it.
+            kept_month = field == "year" and translation.month is not None
+            found.append(Difference(field, "minor" if kept_month else "major",
+                                    f"{label} {_field_text(field, mine)} dropped"))
         elif mine is None and theirs is not None:
             found.append(Difference(field, "minor", f"adds {label} {_field_text(field, theirs)}"))
         elif mine != theirs:
@@ -1028,6 +1034,14 @@ def _missing_flags(item: CheckInput, sources: list[DateExpression], left: list[D
     return flags
 
 
+def _year_given_elsewhere(pair: _Pair, stated: set[int | None]) -> bool:
+    """Whether the only difference is a year left out that the translation states elsewhere ("le 3
+    mars 2012 et le 5 avril 2012" -> "on March 3 and April 5, 2012")."""
+    if [d.field for d in pair.differences] != ["year"] or pair.translation.value.year is not None:
+        return False
+    return any(r.year in stated for r in pair.source.readings)
+
+
 def check_dates(item: CheckInput) -> list[Flag]:
     """Flags for source dates and times the translation drops or changes, and for ones it adds.
 
@@ -1050,7 +1064,10 @@ def check_dates(item: CheckInput) -> list[Flag]:
             left_sources.remove(source)
             pairs.append(_Pair(source, year, _best_differences(source, year)))
 
-    flags = [_changed_flag(item, pair) for pair in pairs if pair.differences]
+    stated = {y.value.year for y in _bare_years(item.translation, [])} | {
+        r.year for t in translations for r in t.readings if r.year is not None}
+    flags = [_changed_flag(item, pair) for pair in pairs
+             if pair.differences and not _year_given_elsewhere(pair, stated)]
     flags.extend(_missing_flags(item, sources, left_sources))
     for translation in left_translations:
         flags.append(make_flag(

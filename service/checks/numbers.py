@@ -33,7 +33,18 @@ from collections.abc import Callable, Iterable, Sequence
 
 from service.checks.base import CheckInput, make_flag, mask_markup
 from service.checks.dates import DateExpression, parse_english, parse_french
-from service.checks.numerals import Numeral, Scan, english_form, same_number, scan_english, scan_french, shadow_values
+from service.checks.numerals import (
+    Numeral,
+    Scan,
+    english_form,
+    english_words_value,
+    french_words_value,
+    same_number,
+    scan_english,
+    scan_french,
+    shadow_values,
+)
+from service.checks.units import converts, exchanges
 from service.report import Flag
 
 TYPE = "number"
@@ -47,24 +58,37 @@ def _language(code: str) -> str:
 
 
 def agree(source: Numeral, translation: Numeral, *, lenient: bool) -> bool:
-    """Whether a translation numeral renders a source numeral.
+    """Whether a translation numeral renders a source numeral, under any reading of either.
 
     Strict: equal values, vague quantities excepted. Lenient (second pass) adds a French round
-    figure against a value within 20% of it, and a vague quantity against the same order of
-    magnitude or a value from that magnitude to ten times it ("des dizaines" ~ "dozens", "40").
+    figure against a value within 20% of it, a vague quantity against the same order of
+    magnitude or a value from that magnitude to ten times it ("des dizaines" ~ "dozens", "40"),
+    and a measure or sum converted into another unit or currency ("272 millions de kg" ~ "600
+    million pounds", "10 €" ~ "£9").
     """
     if source.kind == "vague" or translation.kind == "vague":
-        if not lenient:
-            return False
-        if source.kind == "vague" and translation.kind == "vague":
-            return same_number(source.value, translation.value)
-        magnitude, value = (source.value, translation.value) if source.kind == "vague" \
-            else (translation.value, source.value)
-        return magnitude <= value < 10 * magnitude
-    if same_number(source.value, translation.value):
+        return lenient and _vague_agree(source, translation)
+    pairs = [(s, t) for s in source.readings for t in translation.readings]
+    if any(same_number(s, t) for s, t in pairs):
         return True
-    return lenient and source.approximate and \
-        abs(source.value - translation.value) <= APPROXIMATION_TOLERANCE * source.value + 1e-9
+    if not lenient:
+        return False
+    if source.approximate and any(abs(s - t) <= APPROXIMATION_TOLERANCE * s + 1e-9 for s, t in pairs):
+        return True
+    return any(converts(s, source.unit, t, translation.unit) or exchanges(s, source.currency, t, translation.currency)
+               for s, t in pairs)
+
+
+def _vague_agree(source: Numeral, translation: Numeral) -> bool:
+    """A vague quantity against another of the same magnitude, or the source's head scale alone ("des
+    dizaines de milliards" ~ "billions", but "des milliers" is not "tens of thousands"), or against a
+    figure of its order of magnitude ("des dizaines" ~ "40", "a few" ~ "deux ou trois")."""
+    if source.kind == "vague" and translation.kind == "vague":
+        return any(same_number(s, translation.value) for s in source.readings)
+    vague, figure = (source, translation) if source.kind == "vague" else (translation, source)
+    if vague.weak and not figure.approximate:  # "a few" renders "deux ou trois", not "deux"
+        return False
+    return any(vague.value <= value < 10 * vague.value for value in figure.readings)
 
 
 def _place(numeral: Numeral, text: str) -> float:
@@ -104,15 +128,56 @@ def match(source: Sequence[Numeral], translation: Sequence[Numeral], source_text
 def _shadowed(numeral: Numeral, shadows: frozenset[float]) -> bool:
     """Whether the other side writes this number inside a date or time: its value ("le 14" against
     "March 14"), or every part of a clock time the scan took for a decimal ("6.30" against "6 h 30")."""
-    if any(same_number(numeral.value, shadow) for shadow in shadows):
+    if any(same_number(value, shadow) for value in numeral.readings for shadow in shadows):
         return True
     parts = [float(part) for part in re.findall(r"\d+", numeral.text)]
     return len(parts) == 2 and re.search(r"\d[.,:]\d", numeral.text) is not None and set(parts) <= shadows
 
 
-def _reportable(numerals: Iterable[Numeral], shadows: frozenset[float]) -> list[Numeral]:
-    """Unmatched numerals worth a flag: not weak, and not a number the other side writes as a date or time."""
-    return [n for n in numerals if not n.weak and not _shadowed(n, shadows)]
+def _copied(numeral: Numeral, other: str, other_words_value: Callable[[str], int | None]) -> bool:
+    """Whether the other text holds this numeral as part of a name copied across, not as a number.
+
+    Number words of one language written as they are in the other text are a name ("Sixth Street
+    Prep", "Three Mile Island", "BBC Two", "Sept tables de billard français"); digits glued to a
+    word there are a name or a typo ("Ariane5" for "Ariane 5", "en1985", "D137").
+    """
+    if numeral.words:
+        return other_words_value(numeral.text) is None and re.search(
+            rf"(?<!\w){re.escape(numeral.text)}(?!\w)", other, re.IGNORECASE) is not None
+    digits = numeral.text.strip()
+    if not digits.isdigit():
+        return False
+    glued = rf"(?<=[^\W\d]){digits}(?![\d.,]\d|\d)|(?<![\d.,]|\d){digits}(?=[^\W\d])"
+    return re.search(glued, other) is not None
+
+
+def _reportable(numerals: Iterable[Numeral], shadows: frozenset[float], other: str,
+                other_words_value: Callable[[str], int | None]) -> list[Numeral]:
+    """Unmatched numerals worth a flag: not weak, not a number the other side writes as a date or
+    time, not part of a name the other side copies."""
+    return [n for n in numerals if not n.weak and not _shadowed(n, shadows)
+            and not _copied(n, other, other_words_value)]
+
+
+_CONVERSION_BETWEEN = re.compile(
+    r"\s*(?:[(\[]|,|or|/)\s*(?:(?:about|around|some|approximately|roughly|nearly|almost|or|i\.e\.|ie)\s+)?$",
+    re.IGNORECASE)
+
+
+def _added_conversion(numeral: Numeral, numerals: Sequence[Numeral], text: str) -> bool:
+    """Whether a translation number only restates its neighbour in another unit or currency, as
+    news adds in brackets: "£9 ($14)", "600 million pounds (272 million kg)", "2 metres, or 6ft 7in"."""
+    for other in numerals:
+        if other is numeral:
+            continue
+        first, second = (other, numeral) if other.start < numeral.start else (numeral, other)
+        gap = text[first.end : second.start]
+        if len(gap) > 25 or not _CONVERSION_BETWEEN.match(gap):
+            continue
+        if any(converts(a, other.unit, b, numeral.unit) or exchanges(a, other.currency, b, numeral.currency)
+               for a in other.readings for b in numeral.readings):
+            return True
+    return False
 
 
 def _pair_changes(source: list[Numeral], translation: list[Numeral], source_text: str,
@@ -165,8 +230,9 @@ def check_numbers(item: CheckInput) -> list[Flag]:
     translation_scan = _scan_without_dates(mask_markup(item.translation), parse_english, scan_english)
     _, source_left, translation_left = match(source_scan.numerals, translation_scan.numerals, item.source,
                                              item.translation)
-    source_left = _reportable(source_left, translation_scan.shadows)
-    translation_left = _reportable(translation_left, source_scan.shadows)
+    source_left = _reportable(source_left, translation_scan.shadows, item.translation, english_words_value)
+    translation_left = [t for t in _reportable(translation_left, source_scan.shadows, item.source, french_words_value)
+                        if not _added_conversion(t, translation_scan.numerals, item.translation)]
     changes = _pair_changes(source_left, translation_left, item.source, item.translation)
     flags: list[Flag] = []
     for source, translation in changes:
@@ -179,7 +245,7 @@ def check_numbers(item: CheckInput) -> list[Flag]:
     changed_source = {(s.start, s.end) for s, _ in changes}
     changed_translation = {(t.start, t.end) for _, t in changes}
     for source in source_left:
-        if (source.start, source.end) not in changed_source:
+        if (source.start, source.end) not in changed_source and not source.droppable:
             flags.append(make_flag(
                 item, type=TYPE, rule="number-missing", severity="major",
                 message=f"{_shown(source)} in the source has no counterpart in the translation",

@@ -154,9 +154,8 @@ def test_roman_letters_in_words_are_not_ordinals() -> None:
     ("Thousands of people marched.", ("Thousands", 1000, "vague")),
     ("Tens of thousands of people marched.", ("Tens of thousands", 10_000, "vague")),
     ("Several hundred people marched.", ("Several hundred", 100, "vague")),
-    ("It was his second term.", ("second", 2, "ordinal")),
     ("Up to 10 years in prison.", ("10", 10, "cardinal")),
-    ("The 5m wall collapsed.", ("5", 5, "cardinal")),
+    ("The 5m wall collapsed.", ("5m", 5, "cardinal")),
     ("The state released 3m euros.", ("3m euros", 3e6, "cardinal")),
     ("The firm was fined $50k.", ("$50k", 5e4, "cardinal")),
 ])
@@ -575,3 +574,41 @@ def test_english_words_round_trip(n: int, british: bool) -> None:
 def test_french_words_agree_with_english_digits(n: int, grouped: bool) -> None:
     digits = f"{n:,}" if grouped else str(n)
     assert flags(f"La police a compté {french_words(n)} manifestants.", f"Police counted {digits} protesters.") == []
+
+
+def test_english_second_is_read_but_never_flagged_alone() -> None:
+    # "second" is also a unit of time and a verb: read as 2 (so "2e" matches it), weak when unmatched.
+    [numeral] = english_numerals("It was his second term.")
+    assert (numeral.value, numeral.kind, numeral.weak) == (2, "ordinal", True)
+
+
+def test_currency_conversions_within_the_historic_rate_band() -> None:
+    from service.checks.units import exchanges
+    assert exchanges(10, "EUR", 9, "GBP")  # "10 €" -> "£9"
+    assert not exchanges(300, "EUR", 500, "USD")  # a changed sum, not a conversion
+    assert not exchanges(300, "EUR", 300, "EUR")
+
+
+@pytest.mark.parametrize(("source", "translation", "rules"), [
+    # conversions a translator makes: units, and currencies at a rate the pair has had since 2000
+    ("Les exportations ont atteint 272 millions de kg.", "Exports reached 600 million pounds.", []),
+    ("Les exportations ont atteint 272 millions de kg.", "Exports reached 900 million pounds.", ["number-changed"]),
+    ("La route fait 2 735 km.", "The road is 1,700 miles long.", []),
+    ("La route fait 2 735 km.", "The road is 2,700 miles long.", ["number-changed"]),
+    ("Il mesure deux mètres.", "He is 6'7\" tall.", []),
+    ("Il fait 30 degrés.", "It is 86 degrees Fahrenheit.", []),
+    ("Le billet coûte 10 €.", "The ticket costs £9 ($14).", []),
+    ("Il a payé 300 euros.", "He paid 500 dollars.", ["number-changed"]),
+    # French abbreviations of scales with a currency
+    ("La société a perdu 1,9 Md$ l'an dernier.", "The company lost $1.9 billion last year.", []),
+    ("La société a perdu 1,9 Md$ l'an dernier.", "The company lost $2.9 billion last year.", ["number-changed"]),
+    ("Le budget est de 300 M€.", "The budget is €300 million.", []),
+    ("Le budget est de 3 Md£.", "The budget is £3 billion.", []),
+    # idioms with a number word that is not a quantity, and names copied across
+    ("Rien ne vaut les quatre pas hors de l'Hexagone.", "Nothing beats a trip outside France.", []),
+    ("Il habite à deux pas de la gare.", "He lives close to the station.", []),
+    ("L'accident de Three Mile Island a marqué les esprits.", "The Three Mile Island accident left its mark.", []),
+])
+def test_real_text_renderings(source: str, translation: str, rules: list[str]) -> None:
+    flags = check_numbers(CheckInput(source=source, translation=translation))
+    assert [f.rule for f in flags] == rules, [(f.rule, f.message) for f in flags]
