@@ -721,9 +721,25 @@ def parse_french(text: str) -> list[DateExpression]:
     return _parse(text, _FRENCH_RULES)
 
 
+_LOWER_MONTH = re.compile(
+    r"\b(?P<cue>(?i:in|of|since|until|till|early|late|mid|from|through|last|next|this)[ -])"
+    r"(?P<month>january|february|march|april|may|june|july|august|september|october|november|december)\b")
+
+
+def _cased_months(text: str) -> str:
+    """`text` with month names capitalised after a preposition ("in may" -> "in May"): MT lowercases
+    them, and the month patterns want a capital so that "may" the verb is never a date. Same length,
+    so every offset still points into the original text."""
+    return _LOWER_MONTH.sub(lambda m: m.group("cue") + m.group("month").capitalize(), text)
+
+
 def parse_english(text: str) -> list[DateExpression]:
     """The dates and clock times of an English text, in order ("Tuesday, June 25", "late 2022", "3:30 p.m.")."""
-    return _parse(text, _ENGLISH_RULES)
+    cased = _cased_months(text)
+    found = _parse(cased, _ENGLISH_RULES)
+    if cased == text:
+        return found
+    return [replace(e, text=text[e.start:e.end]) for e in found]
 
 
 def _bare_years(text: str, taken: Iterable[DateExpression]) -> list[DateExpression]:

@@ -36,7 +36,8 @@ from service.checks.source_names import SourceName, capitalised_names, source_na
 from service.report import Flag, Severity
 
 WORD_MISSPELLED, CHANGED = 0.7, 0.5
-_PARTICLES = {"de", "du", "des", "d", "la", "le", "van", "von", "ben", "bin", "al", "el", "da", "di", "del"}
+_PARTICLES = {"de", "du", "des", "d", "la", "le", "van", "von", "ben", "bin", "al", "el", "da", "di", "del", "della",
+              "degli", "dei", "delle", "dos", "das", "do", "der", "den", "ter", "ten", "ibn"}
 _TOKEN = re.compile(r"[^\W_]+")
 _DOTTED = re.compile(r"\b[A-Z](?:\.[A-Z])+\.?")
 _FIRST_WORD = re.compile(r"(?:^|[.!?:;\"“”«(]\s*)([A-ZÀ-Ý][^\W\d_]+)")
@@ -228,10 +229,15 @@ def _compounds(name: str) -> list[str]:
     return _COMPOUND.findall(name)
 
 
-def _name_swap(name: SourceName, source: str, translation: str) -> tuple[tuple[int, int], str] | None:
+def _name_swap(name: SourceName, source: str, translation: str,
+               theirs: frozenset[str] = frozenset()) -> tuple[tuple[int, int], str] | None:
     """Another name the translation puts beside a person's surname or first name ("Kevin Vasseur" for
     "Karim Vasseur", "Karim Dupont" for "Karim Vasseur"): its span and the source word it replaces; None
-    when the neighbours agree, or the English has no name there (a title, a common word, nothing)."""
+    when the neighbours agree, or the English has no name there (a title, a common word, nothing).
+
+    A neighbour that is itself a word of the source's names (`theirs`) is the names' words in another
+    order ("Carlos Díaz Morineau Chávez" for "Carlos Díaz Chávez Morineau", "Gustaw Mieczyslaw Wolfke
+    Mokrzyckiego" for two names run together): no other name came in, so it is not a swap."""
     core = [source[a:b] for a, b in name.core]
     if name.label != "PER" or len(core) < 2:
         return None
@@ -245,8 +251,9 @@ def _name_swap(name: SourceName, source: str, translation: str) -> tuple[tuple[i
                 continue
             other = tokens[i + step]
             between = translation[min(other.end(), tokens[i].end()) : max(other.start(), tokens[i].start())]
-            if not other.group()[0].isupper() or between.strip() not in ("", "-") or words[i + step] in wanted:
-                return None  # one mention with the right neighbour, or with none, is enough
+            if not other.group()[0].isupper() or between.strip() not in ("", "-") or words[i + step] in wanted \
+                    or words[i + step] in theirs:
+                return None  # one mention with the right neighbour, or with none, or reordered, is enough
             if words[i + step] in _TITLES or (step < 0 and _english_common_word(words[i + step])
                                               and SequenceMatcher(None, words[i + step], neighbour).ratio() < CHANGED):
                 return None  # "President Hollande", "Minister Fabius" (but "Marc White" is a translated surname)
@@ -282,7 +289,7 @@ def check_names(item: CheckInput) -> list[Flag]:
         expected = forms[0] if forms else core
         best, best_score, best_close = None, -1.0, False
         if _conveyed(name, item.source, text):
-            swap = _name_swap(name, item.source, item.translation)
+            swap = _name_swap(name, item.source, item.translation, frozenset(theirs))
             if swap is None:
                 continue
             best, (best_score, best_close) = swap[0], _similarity(swap[1], item.translation[slice(*swap[0])])

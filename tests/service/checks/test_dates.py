@@ -758,3 +758,13 @@ def test_a_shifted_time_is_a_major_change(clock: tuple[int, int], shift: int) ->
     moved = DateValue(hour=total // 60, minute=total % 60)
     source = f"Les policiers sont intervenus à {hour}h{minute:02d}."
     assert rules(source, f"Police intervened at {render_time(moved)}.") == [("time-changed", "major")]
+
+
+def test_lowercased_month_after_a_preposition_is_a_date() -> None:
+    # MT output of WMT13 (development split): "En mai, ..." -> "In may, ..."
+    [expression] = parse_english("In may, there was disappointment.")
+    assert (expression.text, expression.value.month) == ("may", 5)
+    assert parse_english("You may go now.") == []
+    flags = check_dates(CheckInput(source="En mai, il y a eu de la déception.",
+                                   translation="In may, there was disappointment."))
+    assert flags == []
