@@ -11,7 +11,8 @@ Machine translations: every system output of WMT12, WMT13 and WMT14 (`system-out
 MT (LIG's Moses, lowercased and tokenized in the corpus: detokenized here, but names and acronyms stay
 lower case, so its names figures say little). By default a system is checked on the segments the WMT
 judges ranked it on, which are all the discrimination figures need and keep the run to minutes;
-`all_mt=True` checks every line. `limit` samples that many lines of each corpus (a fixed sample).
+`all_mt=True` checks every line. `limit` samples that many lines of each human corpus and that many
+segments of each WMT year (one sample for all its systems, so judged pairs stay whole; a fixed sample).
 
 Rules are developed on the dev split; the test split is only ever reported.
 """
@@ -128,9 +129,11 @@ def mt_corpora(data: Path, years: dict[int, WmtYear], *, all_mt: bool = False, l
         for judgment in wmt.judgments:
             judged.setdefault(judgment.better, set()).add(judgment.segment)
             judged.setdefault(judgment.worse, set()).add(judgment.segment)
+        # One sample of segments for the whole year, so that both outputs of a judged pair are in it.
+        pool = list(range(len(wmt.sources))) if all_mt else sorted(set().union(*judged.values()))
+        chosen = {pool[i] for i in sample_lines(len(pool), limit, seed)}
         for system, outputs in sorted(wmt.outputs.items()):
-            pool = list(range(len(outputs))) if all_mt else sorted(judged.get(system, ()))
-            lines = [pool[i] for i in sample_lines(len(pool), limit, seed)]
+            lines = sorted(chosen if all_mt else chosen & judged.get(system, set()))
             if lines:
                 corpora.append(_corpus(f"WMT{year} {system}", split, "mt", wmt.sources, outputs, lines, year=year,
                                        system=system))

@@ -752,6 +752,32 @@ def _bare_years(text: str, taken: Iterable[DateExpression]) -> list[DateExpressi
     return years
 
 
+_BARE_MONTH = re.compile(
+    rf"(?<![\w-])(?P<expr>(?:(?P<day1>[12]?\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?P<month>{_EN_MONTH_FULL})"
+    r"(?:\s+(?:the\s+)?(?P<day2>[12]?\d|3[01])(?:st|nd|rd|th)?(?![\w:.,]\d))?)")
+_BARE_WEEKDAY = re.compile(rf"(?<![\w-])(?P<expr>(?P<weekday>{_EN_WEEKDAY}))(?!\w)")
+
+
+def _bare_months(text: str, taken: Iterable[DateExpression]) -> list[DateExpression]:
+    """English month and weekday names outside the text's date expressions, with a day number beside a
+    month ("the February elections", "from April to June", "July the 22nd", "Black Friday"). Never
+    flagged: used only as the counterpart of last resort of a French date the patterns left unpaired,
+    since an English month without a cue word ("in", a year) is not read as a date on its own."""
+    spans = [(e.start, e.end) for e in taken]
+    found = []
+    for match in [*_BARE_MONTH.finditer(text), *_BARE_WEEKDAY.finditer(text)]:
+        if not all(match.end() <= start or end <= match.start() for start, end in spans):
+            continue
+        groups = match.groupdict()
+        if groups.get("weekday"):
+            value = DateValue(weekday=ENGLISH_WEEKDAYS[groups["weekday"].lower()])
+        else:
+            day = groups.get("day1") or groups.get("day2")
+            value = DateValue(month=ENGLISH_MONTHS[groups["month"].lower()], day=int(day) if day else None)
+        found.append(_expression(match, [value]))
+    return found
+
+
 # --- rendering ------------------------------------------------------------------------------
 
 
@@ -1079,6 +1105,19 @@ def check_dates(item: CheckInput) -> list[Flag]:
             years.remove(year)
             left_sources.remove(source)
             pairs.append(_Pair(source, year, _best_differences(source, year)))
+
+    bare = _bare_months(item.translation, translations)
+    for source in list(left_sources):
+        if source.kind != "date":
+            continue
+        matching = [b for b in bare if (source.value.month is not None and b.value.month == source.value.month)
+                    or (source.value.month is None and source.value.weekday is not None
+                        and b.value.weekday == source.value.weekday)]
+        if matching:
+            counterpart = min(matching, key=lambda b: _cost(_best_differences(source, b)))
+            bare.remove(counterpart)
+            left_sources.remove(source)
+            pairs.append(_Pair(source, counterpart, _best_differences(source, counterpart)))
 
     stated = {y.value.year for y in _bare_years(item.translation, [])} | {
         r.year for t in translations for r in t.readings if r.year is not None}

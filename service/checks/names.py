@@ -118,10 +118,15 @@ class _Text:
         words = _TOKEN.findall(name)
         if not words:
             return False
-        options = [english_spellings(w) for w in words]
+        # An acronym keeps its letters, and its capitals where the lower-case word is English ("us" is not
+        # US, "the psg" of a lower-casing MT is still PSG); spelling rules for words do not apply ("US" is not UE).
+        capitals = [_is_acronym(w) for w in words]
+        options = [{_plain(w)} if capital else english_spellings(w) for w, capital in zip(words, capitals)]
         n = len(words)
-        return any(all(self.folded[i + j] in options[j] or self.folded[i + j].rstrip("s") in options[j]
-                       for j in range(n)) for i in range(len(self.folded) - n + 1))
+        return any(all((self.folded[i + j] in options[j] or self.folded[i + j].rstrip("s") in options[j])
+                       and (not capitals[j] or self.cased[i + j].isupper()
+                            or not _english_common_word(self.folded[i + j])) for j in range(n))
+                   for i in range(len(self.folded) - n + 1))
 
     def has(self, form: str) -> bool:
         """Whether `form` occurs as whole words (its last word may take a plural or possessive "s");
@@ -263,6 +268,24 @@ def _name_swap(name: SourceName, source: str, translation: str,
     return None
 
 
+_EXPANSION = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|and|for|the|on|in)\s+)*)+)\($")
+
+
+def defined_acronym(text: str, span: tuple[int, int]) -> bool:
+    """Whether the acronym at `span` is defined in `text` by the capitalised words just before it, in
+    brackets ("the Free Trade Agreement (FTA)", "International Monetary Fund (IMF)"): a translated
+    acronym, which says the same as the source's."""
+    acronym = text[span[0]:span[1]]
+    if not _is_acronym(acronym) or text[span[1]:span[1] + 1] != ")":
+        return False
+    m = _EXPANSION.search(text, 0, span[0])
+    if m is None:
+        return False
+    initials = "".join(w[0] for w in m.group(1).split() if w[0].isupper())
+    letters = "".join(c for c in acronym if c.isalpha()).upper()
+    return len(letters) >= 2 and initials.upper().endswith(letters)
+
+
 def _english_common_word(word: str) -> bool:
     """An English common word (simplemma knows it and its lemma is lower case: "president", not "Kevin")."""
     lower = word.casefold()
@@ -310,6 +333,8 @@ def check_names(item: CheckInput) -> list[Flag]:
                                    translation=best, suggestion=expected,
                                    message=f"The name {name.text!r} is spelled "
                                    f"{item.translation[best[0]:best[1]]!r} in the translation."))
+        elif best is not None and acronym and defined_acronym(item.translation, best):
+            continue  # the English acronym of the translated expansion: "Free Trade Agreement (FTA)" for TLC
         elif best is not None and (best_score >= CHANGED or (acronym and _is_acronym(
                 item.translation[best[0]:best[1]]))):
             used.add(best)

@@ -100,7 +100,7 @@ _FR_FINALE = (rf"(?:\d+(?:es|e|èmes?)|(?i:huiti[eè]mes?|seizi[eè]mes?|trente-
 _FR_IDIOM = (rf"\b(?i:une?{SP}+(?:quinzaine|huitaine){SP}+de{SP}+jours|{_FR_FINALE}|{_phrases(FRENCH_IDIOMS)})"
              r"(?!\w)")
 _FR_DECADE_WORDS = "|".join(sorted((w for w in DECADE_WORDS if not w.endswith("ies")), key=len, reverse=True))
-_FR_DECADE = (rf"\b(?i:années?){SP}+(?P<fd_num>(?:1[5-9]|20)\d0(?![\d,.])|\d0(?![\d,.])|(?i:{_FR_DECADE_WORDS}))"
+_FR_DECADE = (rf"\b(?i:années?){SP}+(?P<fd_num>(?:1[5-9]|20)\d0(?!\d|[,.]\d)|\d0(?!\d|[,.]\d)|(?i:{_FR_DECADE_WORDS}))"
               rf"(?:{SP}+(?i:du){SP}+(?P<fd_century>[XVI]+(?:e|ème|°)|\d\d(?:e|ème)"
               rf"|(?i:dix[-{SP[1:-1]}](?:huit|neuv)ième|vingtième)){SP}+(?i:siècle))?(?![\w-])")
 _FR_VAGUE = (rf"\b(?i:des|les|plusieurs|quelques|de|par|en|ces){SP}+"
@@ -180,7 +180,7 @@ _EN_FRACTION = (rf"\b(?i:(?:a|one){SP}+(?P<ef_den1>{_EN_DEN})(?={SP}+of\b)"
                 rf"|one-(?P<ef_den2>{_EN_DEN})"
                 rf"|(?P<ef_num>two|three|four|five|six|seven|eight|nine|\d+)(?:-(?P<ef_den3>{_EN_DEN})s?"
                 rf"|{SP}+(?P<ef_den4>(?:{_EN_DEN})s)))(?!\w)")
-_EN_DEMI = (rf"\b(?i:half){SP}+(?i:an?){SP}+(?P<edm_noun>(?i:million|billion|trillion|dozen|century|hour))"
+_EN_DEMI = (rf"\b(?i:half)(?:{SP}+(?i:an?){SP}+|-)(?P<edm_noun>(?i:million|billion|trillion|dozen|century|hour))"
             r"(?!\w)")
 _EN_AND_HALF = rf"\b(?i:an?|one){SP}+(?P<eah_noun>[^\W\d]+){SP}+(?i:and){SP}+(?i:a){SP}+(?i:half)(?!\w)"
 _EN_MULTIPLE = (r"\b(?i:(?P<emu_root>doubl|tripl|trebl|quadrupl|quintupl)(?:e|ed|es|ing)"

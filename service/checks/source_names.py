@@ -63,11 +63,12 @@ NOT_NAMES = frozenset({
 CAPITALISED_NOUNS = frozenset({
     "état", "états", "etat", "etats", "église", "eglise", "république", "gouvernement", "constitution", "nation",
     "parlement", "assemblée", "président", "présidence", "armée", "justice", "ville", "cité", "histoire", "région",
-    "département", "ministère", "internet", "web", "occident", "orient",
+    "département", "ministère", "internet", "web", "occident", "orient", "land", "länder",
 })
 """Common nouns French writes with a capital by convention when they name an institution or an idea
 ("l'État", "la République", "le Gouvernement": Lexique des règles typographiques en usage à
-l'Imprimerie nationale, "Majuscules"); English writes "the state", "the republic", "the government"."""
+l'Imprimerie nationale, "Majuscules"); English writes "the state", "the republic", "the government".
+"Land" is the German state (Duden), written with a capital in French too ("le Land de Hesse")."""
 
 
 @dataclass(frozen=True)

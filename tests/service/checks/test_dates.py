@@ -768,3 +768,22 @@ def test_lowercased_month_after_a_preposition_is_a_date() -> None:
     flags = check_dates(CheckInput(source="En mai, il y a eu de la déception.",
                                    translation="In may, there was disappointment."))
     assert flags == []
+
+
+@pytest.mark.parametrize(("source", "translation", "expected"), [
+    # WMT12/13 references (development split): a month or weekday without a cue word still renders the French one
+    ("Les élections de février vont soumettre ces certitudes.", "The February elections will test these certitudes.", []),
+    ("Ils parlent de \"l'incident du 22 juillet\".", "They refer to \"the July the 22nd incident.\"", []),
+    ("Ils parlent de \"l'incident du 22 juillet\".", "They refer to \"the July the 23rd incident.\"", [("date-changed", "major")]),
+    ("L'économie a crû de 0,2% entre juillet et septembre.", "Between July and September, the economy grew by 0.2%.", []),
+    ("Les manifestations ont commencé le \"Vendredi noir\".", "Actions began on Black Friday.", []),
+    ("La prochaine journée est prévue en février.", "The next day is scheduled for March.", [("date-missing", "major")]),
+])
+def test_bare_english_months_are_counterparts_of_last_resort(source: str, translation: str,
+                                                            expected: list[tuple[str, str]]) -> None:
+    flags = check_dates(CheckInput(source=source, translation=translation))
+    assert [(f.rule, f.severity) for f in flags] == expected, [f.message for f in flags]
+
+
+def test_a_bare_month_is_never_flagged_as_added() -> None:
+    assert check_dates(CheckInput(source="Les élections auront lieu.", translation="The February elections will take place.")) == []

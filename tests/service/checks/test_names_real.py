@@ -117,3 +117,27 @@ def test_a_different_name_beside_a_kept_one_is_still_changed() -> None:
     flags = check_names(CheckInput(source="Selon Dmitry Kislov de l'association, on peut acheter un pistolet.",
                                    translation="According to Dmitry Ulysses of the association, you can buy a pistol."))
     assert [(f.rule, f.severity) for f in flags] == [("name-changed", "major")]
+
+
+def test_a_pronoun_does_not_stand_for_an_acronym() -> None:
+    # planted in a WMT13 reference: "the EU" removed, "paying us" left; "the US" is another body
+    source = "L'UE nous verse des centaines de millions chaque année."
+    for translation in ("They are paying us hundreds of millions every year.",
+                        "The US pays us hundreds of millions every year."):
+        flags = check_names(CheckInput(source=source, translation=translation))
+        assert [f.source_text for f in flags] == ["UE"], [f.message for f in flags]
+
+
+@pytest.mark.parametrize(("source", "translation", "rules"), [
+    # WMT12 reference (development split): the acronym of the translated expansion
+    ("Mexique et Uruguay ont depuis 2004 un Traité de Libre Commerce (TLC) qui a augmenté les échanges.",
+     "Mexico and Uruguay have had a Free Trade Agreement (FTA) since 2004 that has increased trade.", []),
+    ("Mexique et Uruguay ont depuis 2004 un Traité de Libre Commerce (TLC) qui a augmenté les échanges.",
+     "Mexico and Uruguay have had a Free Trade Agreement (NATO) since 2004 that has increased trade.", ["name-changed"]),
+    # German Länder in their English forms (corpora/names/fr-en.csv)
+    ("La Rhénanie-Palatinat est le seul Land à avoir donné son accord.",
+     "Rhineland-Palatinate is the only state which agreed.", []),
+])
+def test_translated_acronyms_and_lander(source: str, translation: str, rules: list[str]) -> None:
+    flags = check_names(CheckInput(source=source, translation=translation))
+    assert [f.rule for f in flags] == rules, [f.message for f in flags]

@@ -612,3 +612,13 @@ def test_currency_conversions_within_the_historic_rate_band() -> None:
 def test_real_text_renderings(source: str, translation: str, rules: list[str]) -> None:
     flags = check_numbers(CheckInput(source=source, translation=translation))
     assert [f.rule for f in flags] == rules, [(f.rule, f.message) for f in flags]
+
+
+@pytest.mark.parametrize(("source", "translation"), [
+    # WMT12/13 outputs (development split)
+    ("Depuis le début des années 70, la Norvège doit sa richesse au pétrole.",
+     "Since the early 1970s, Norway has owed its wealth to oil."),
+    ("Voici une demi-douzaine d'exemples.", "Here are a half-dozen examples."),
+])
+def test_decades_before_a_comma_and_hyphenated_halves(source: str, translation: str) -> None:
+    assert check_numbers(CheckInput(source=source, translation=translation)) == []
