@@ -224,9 +224,15 @@ def _parse_one(tokens: list[str], index: int, table: WordTable) -> tuple[int, bo
         if value is not None and word in table.scale_ordinals and table.scale_ordinals[word] < last_scale:
             return total + value * table.scale_ordinals[word], True, after + 1  # "deux millième"
         if (value is not None or bare) and word in table.scales and table.scales[word] < last_scale:
+            first = total == 0
             last_scale = table.scales[word]
             total += (value if value is not None else 1) * last_scale
             end = position = after + 1
+            # a scale of a scale on the first chunk: "three thousand million" (3e9), "mille milliards"
+            while first and position < len(tokens) and table.scales.get(tokens[position], 0) > last_scale:
+                last_scale *= table.scales[tokens[position]]
+                total *= table.scales[tokens[position]]
+                end = position = position + 1
             if position + 1 < len(tokens) and tokens[position] in table.joiners \
                     and _chunk_at(tokens, position + 1, table):
                 position += 1  # "three thousand and five"

@@ -622,3 +622,12 @@ def test_real_text_renderings(source: str, translation: str, rules: list[str]) -
 ])
 def test_decades_before_a_comma_and_hyphenated_halves(source: str, translation: str) -> None:
     assert check_numbers(CheckInput(source=source, translation=translation)) == []
+
+
+def test_a_scale_of_a_scale_in_words() -> None:
+    # WMT12 reference (development split): "trois milliards d'euros" -> "three thousand million euros"
+    flags = check_numbers(CheckInput(source="Nous devrions payer trois milliards d'euros d'intérêts en plus.",
+                                     translation="We would have to pay three thousand million euros more in interest."))
+    assert flags == []
+    assert [n.value for n in french_numerals("mille milliards de dollars")] == [1e12]
+    assert [n.value for n in english_numerals("two million three thousand")] == [2_003_000]
