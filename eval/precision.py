@@ -85,8 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         checker = Checker.from_settings(settings) if args.forward_model else Checker.rules_only(settings)
         pairs = [p for c in (*human, *mt) for p in zip(c.sources, c.translations)]
         started = time.perf_counter()
-        flags = check_pairs(pairs, settings=settings, checker=checker if args.forward_model else None,
-                            workers=args.workers, progress=not args.quiet)
+        flags = check_pairs(pairs, checker, settings=settings, workers=args.workers, progress=not args.quiet)
         elapsed = time.perf_counter() - started
     except (InputError, GlossaryFormatError, ModelUnavailableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -97,14 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = discrimination(years, flags, checks, seed=args.seed)
     report = markdown(checker.signature, human_figures, mt_figures, rows, elapsed=elapsed, segments=len(flags))
     print(report)
-    payload = as_json(checker.signature, human_figures, mt_figures, rows, elapsed=elapsed, segments=len(flags))
+    payload = json.dumps(as_json(checker.signature, human_figures, mt_figures, rows, elapsed=elapsed,
+                                 segments=len(flags)), ensure_ascii=False, indent=1)
     if args.json:
-        Path(args.json).write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        Path(args.json).write_text(payload, encoding="utf-8")
     if args.out:
         out = Path(args.out)
         write_flag_files(out, reference_flags(human_figures, flags), seed=args.seed)
         (out / "report.md").write_text(report + "\n", encoding="utf-8")
-        (out / "precision.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        (out / "precision.json").write_text(payload, encoding="utf-8")
     return 0
 
 

@@ -71,9 +71,9 @@ def sample_lines(n: int, limit: int | None, seed: int = 0) -> list[int]:
 
 
 def _corpus(name: str, split: Split, kind: Kind, sources: Sequence[str], translations: Sequence[str],
-            lines: Sequence[int], **where: int | str | None) -> Corpus:
+            lines: Sequence[int], *, year: int | None = None, system: str | None = None) -> Corpus:
     return Corpus(name, split, kind, [sources[i] for i in lines], [translations[i] for i in lines], list(lines),
-                  **where)  # type: ignore[arg-type]
+                  year=year, system=system)
 
 
 def load_years(data: Path, years: Sequence[int]) -> dict[int, WmtYear]:

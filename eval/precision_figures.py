@@ -69,16 +69,22 @@ class CorpusFigures:
                 "by_rule": {k: t.rates(self.segments) | {"flags": t.flags} for k, t in sorted(self.by_rule.items())}}
 
 
+def _check_of(flag: FoundFlag) -> str:
+    return flag.check
+
+
+def _rule_of(flag: FoundFlag) -> str:
+    return f"{flag.check}/{flag.rule}"
+
+
 def corpus_figures(corpus: Corpus, flags: Mapping[Pair, Sequence[FoundFlag]]) -> CorpusFigures:
     """Tally the flags of every segment of `corpus` (each pair must be in `flags`)."""
     figures = CorpusFigures(corpus)
     for pair in zip(corpus.sources, corpus.translations):
         found = flags[pair]
         figures.overall.add(found)
-        for key, group in (("check", lambda f: f.check), ("rule", lambda f: f"{f.check}/{f.rule}")):
-            table = figures.by_check if key == "check" else figures.by_rule
-            names = {group(f) for f in found}
-            for name in names:
+        for table, group in ((figures.by_check, _check_of), (figures.by_rule, _rule_of)):
+            for name in {group(f) for f in found}:
                 table.setdefault(name, Tally()).add([f for f in found if group(f) == name])
     return figures
 

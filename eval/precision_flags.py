@@ -66,17 +66,16 @@ def _chunks(pairs: Sequence[Pair]) -> Iterator[Sequence[Pair]]:
         yield pairs[start:start + CHUNK]
 
 
-def check_pairs(pairs: Iterable[Pair], *, settings: Settings, checker: Checker | None = None, workers: int = 1,
+def check_pairs(pairs: Iterable[Pair], checker: Checker, *, settings: Settings, workers: int = 1,
                 progress: bool = False) -> dict[Pair, tuple[FoundFlag, ...]]:
-    """The flags of every distinct pair. `checker` (with models) runs in this process; without one, a
-    rules-only checker per worker process (`workers` > 1) or here."""
+    """The flags of every distinct pair. A checker with models runs here; a rules-only one (built from
+    `settings`) is spread over `workers` processes when there are more than one."""
     todo = sorted(set(pairs))
     results: dict[Pair, tuple[FoundFlag, ...]] = {}
     bar = tqdm(total=len(todo), unit="seg", disable=not progress, desc="checking")
-    if checker is not None or workers <= 1:
-        local = checker or Checker.rules_only(settings)
+    if checker.forward is not None or workers <= 1:
         for chunk in _chunks(todo):
-            for pair, report in zip(chunk, local.check_many([Document(s, t) for s, t in chunk])):
+            for pair, report in zip(chunk, checker.check_many([Document(s, t) for s, t in chunk])):
                 results[pair] = found_flags(report)
             bar.update(len(chunk))
     else:

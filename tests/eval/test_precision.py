@@ -11,6 +11,7 @@ import pytest
 from eval.precision import main
 from eval.precision_figures import Tally, judged_outcomes
 from eval.precision_flags import FoundFlag, check_pairs
+from service.checker import Checker
 from service.config import Settings
 
 SOURCES = ["Le chat dort sur le canapé.", "Il a payé 300 euros pour le billet.",
@@ -134,7 +135,9 @@ def test_one_model_alone_is_refused(data: Path, capsys: pytest.CaptureFixture[st
 def test_worker_processes_find_the_same_flags() -> None:
     pairs = list(zip(SOURCES, ALPHA)) + list(zip(SOURCES, BETA))
     settings = Settings(cache=False)
-    assert check_pairs(pairs, settings=settings, workers=2) == check_pairs(pairs, settings=settings, workers=1)
+    checker = Checker.rules_only(settings)
+    assert check_pairs(pairs, checker, settings=settings, workers=2) == \
+        check_pairs(pairs, checker, settings=settings, workers=1)
 
 
 def test_tally_and_outcomes_by_hand() -> None:
