@@ -1,6 +1,7 @@
-"""Text left untranslated: the source copied as is, or sentences still in the source language.
+"""Text left untranslated: the source copied as is, sentences still in the source language, or
+single source-language words inside an English sentence (`service.checks.untranslated_words`).
 
-Rules (both major):
+Rules (all major):
 - `copied-source`: the translation equals the source after whitespace, width and case
   normalisation. Names, numbers, URLs and codes legitimately stay the same, so a segment shorter
   than three words is only flagged when its words are dictionary words of the source language
@@ -10,6 +11,8 @@ Rules (both major):
 - `wrong-language`: a sentence of the translation (`service.segment.split_sentences`) that a
   language identifier places in another language with probability >= 0.9. Not looked for when
   the whole segment is already a copied-source.
+- `untranslated-word`: a word of the source language left inside a translated sentence
+  (`service.checks.untranslated_words`); not looked for inside a wrong-language sentence.
 
 Language identification uses py3langid (a maintained fork of langid.py, naive Bayes over byte
 n-grams; its model ships inside the wheel, so nothing is downloaded at run time), restricted to
@@ -38,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.checks.base import CheckInput, make_flag
+from service.checks.untranslated_words import check_untranslated_words
 from service.report import Flag
 from service.segment import split_sentences
 
@@ -256,4 +260,6 @@ def check_untranslated(item: CheckInput) -> list[Flag]:
             f"(probability {probability:.2f}): it was left untranslated.",
             confidence=round(min(probability, 1.0), 3),
         ))
-    return flags
+    sentences = tuple((f.translation_start or 0, f.translation_end or 0) for f in flags)
+    noise = tuple(m.span() for m in _NOISE.finditer(item.translation))  # URLs, e-mails, placeholders
+    return flags + check_untranslated_words(item, skip=sentences + noise)

@@ -1,0 +1,168 @@
+"""Single source-language words left inside an otherwise translated sentence.
+
+Rule `untranslated-word` (major): "the extravertis lie more than the introvertis", "the stench of
+water Javel and the perfume envoûtant of the forests". The sentence reads as English, so the
+`wrong-language` rule cannot see it, but the reader loses the word's meaning. A word of the
+translation is taken for one left untranslated when all of these hold:
+
+- it starts lower case (a capitalised word is a name or a sentence start) and has 4+ letters;
+- the source holds the same word (case-folded), outside the spans the glossary already checks
+  (`CheckInput.protected`: a term left in French is `terminology/term-left-in-french`);
+- the source language's dictionary knows it and no target-language dictionary does, with and
+  without its accents ("élite" is English): simplemma's lemma lists, and for English also
+  pyspellchecker's 160,000-word frequency list, which has the loanwords English news uses
+  ("gendarmerie", "banlieue", "tergiversations") that simplemma lacks; a hyphenated word passes
+  when each of its parts is a target-language word ("sweat-shirt");
+- it is not quoted on its own (`a "gilet" waistcoat`: a deliberate, glossed borrowing);
+- it is not inside a French name kept as is: a run of two or more words copied from the source
+  that starts with a capitalised word ("the Caisse nationale d'assurance maladie", "the
+  Observatoire syrien des droits de l'homme").
+
+Neighbouring untranslated words make one flag ("the toiles impressionnistes"). Measured on the
+development references (WMT12/13, Potet post-edits): 36 of 16,884 segments before the name and
+quote conditions, most of them French sentences left in the Potet post-edits; see README,
+"Flags on real translations".
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from difflib import SequenceMatcher
+from typing import Any
+
+from service.checks.base import CheckInput, make_flag, mask_markup
+from service.report import Flag
+
+TYPE = "untranslated"
+RULE = "untranslated-word"
+MIN_LETTERS = 4
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_QUOTES = "\"“”«»‘’'"
+# pyspellchecker's languages (its dictionaries ship inside the wheel)
+_SPELLCHECKER_LANGUAGES = frozenset({"en", "es", "fr", "pt", "de", "it", "ru", "ar", "lv", "eu", "nl", "fa"})
+
+_LOCK = threading.Lock()
+_SPELLERS: dict[str, Any] = {}
+
+
+def _language(code: str) -> str:
+    return code.lower().replace("_", "-").split("-")[0]
+
+
+def _speller(language: str) -> Any:
+    """pyspellchecker's word list for `language`, loaded once on first use (about 0.3 s), or None."""
+    if language not in _SPELLCHECKER_LANGUAGES:
+        return None
+    with _LOCK:
+        if language not in _SPELLERS:
+            from spellchecker import SpellChecker
+
+            _SPELLERS[language] = SpellChecker(language=language, distance=1)
+    return _SPELLERS[language]
+
+
+def _plain(word: str) -> str:
+    """The word without accents: "élite" -> "elite"."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def known_word(word: str, language: str) -> bool:
+    """Whether a dictionary of `language` knows `word` (lower case), with or without its accents."""
+    from simplemma import is_known
+
+    speller = _speller(language)
+    for form in dict.fromkeys((word, _plain(word))):
+        try:
+            if is_known(form, lang=language):
+                return True
+        except ValueError:  # a language simplemma lacks
+            pass
+        if speller is not None and form in speller:
+            return True
+    return False
+
+
+def _target_word(word: str, language: str) -> bool:
+    """A target-language word, or a hyphenated one whose parts all are ("sweat-shirt")."""
+    if known_word(word, language):
+        return True
+    parts = [p for p in re.split(r"['’-]", word) if p]
+    return len(parts) > 1 and all(known_word(p, language) for p in parts)
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands alone between quotation marks."""
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return bool(before) and bool(after) and before[-1] in _QUOTES and after[0] in _QUOTES
+
+
+def _kept_names(source_words: list[str], words: list[re.Match[str]]) -> set[int]:
+    """Indexes of translation words inside a run of 2+ words copied from the source that starts with a
+    capitalised word: a French name the translation keeps ("Caisse nationale d'assurance maladie")."""
+    ours = [w.group().casefold() for w in words]
+    kept: set[int] = set()
+    for block in SequenceMatcher(None, source_words, ours, autojunk=False).get_matching_blocks():
+        if block.size >= 2 and words[block.b].group()[0].isupper():
+            kept.update(range(block.b, block.b + block.size))
+    return kept
+
+
+def _source_span(item: CheckInput, word: str) -> tuple[int, int] | None:
+    """The first occurrence of `word` in the source outside the protected spans, or None; None too
+    when the source capitalises it inside a sentence: a name the translation lower-cased ("Gausse")."""
+    for match in _WORD.finditer(item.source):
+        if match.group().casefold() != word.casefold():
+            continue
+        before = item.source[:match.start()].rstrip()
+        if match.group()[0].isupper() and before and before[-1] not in ".!?:;\"“«—–-":
+            return None
+        if not any(a < match.end() and match.start() < b for a, b in item.protected):
+            return match.span()
+    return None
+
+
+def check_untranslated_words(item: CheckInput, skip: tuple[tuple[int, int], ...] = ()) -> list[Flag]:
+    """An `untranslated-word` flag for each run of source-language words left in the translation,
+    outside the translation spans `skip` (sentences already flagged as wholly in another language,
+    URLs and e-mail addresses)."""
+    source_lang, target_lang = _language(item.source_lang), _language(item.target_lang)
+    if source_lang == target_lang:
+        return []
+    source_matches = list(_WORD.finditer(item.source))
+    source_words = [m.group().casefold() for m in source_matches]
+    present = set(source_words)
+    words = list(_WORD.finditer(mask_markup(item.translation)))
+    kept = _kept_names(source_words, words)
+    hits: list[tuple[int, tuple[int, int]]] = []  # (index of the translation word, its source span)
+    for index, match in enumerate(words):
+        word = match.group()
+        if len(word) < MIN_LETTERS or not word[0].islower() or word.casefold() not in present or index in kept:
+            continue
+        if any(a <= match.start() < b for a, b in skip):
+            continue
+        if _quoted(item.translation, *match.span()):
+            continue
+        lower = word.casefold()
+        if not known_word(lower, source_lang) or _target_word(lower, target_lang):
+            continue
+        span = _source_span(item, word)
+        if span is not None:
+            hits.append((index, span))
+    flags: list[Flag] = []
+    run: list[tuple[int, tuple[int, int]]] = []
+    for hit in [*hits, None]:
+        if hit is not None and run and hit[0] == run[-1][0] + 1:
+            run.append(hit)
+            continue
+        if run:
+            start, end = words[run[0][0]].start(), words[run[-1][0]].end()
+            text = item.translation[start:end]
+            flags.append(make_flag(
+                item, type=TYPE, rule=RULE, severity="major", source=run[0][1], translation=(start, end),
+                message=f"{text!r} is left in the source language: the translation does not say what it means.",
+                confidence=0.8,
+            ))
+        run = [hit] if hit is not None else []
+    return flags
