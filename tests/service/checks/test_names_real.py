@@ -141,3 +141,34 @@ def test_a_pronoun_does_not_stand_for_an_acronym() -> None:
 def test_translated_acronyms_and_lander(source: str, translation: str, rules: list[str]) -> None:
     flags = check_names(CheckInput(source=source, translation=translation))
     assert [f.rule for f in flags] == rules, [f.message for f in flags]
+
+
+# WMT12/13 reference translations (professional) that the names check once flagged as major
+LOCALISED = [
+    # an acronym left in the original language of the story (Czech), sharing the French one's letters
+    ("L'AFRT a élu son nouveau président.", "The FAČR elected its new chairman.", "minor"),
+    # a name of French common words, translated
+    ("Le gazoduc Nord Stream relie la Russie à l'Allemagne.", "The North Stream pipeline links Russia to Germany.",
+     "minor"),
+]
+
+
+@pytest.mark.parametrize(("source", "translation", "severity"), LOCALISED, ids=[s[:30] for s, _, _ in LOCALISED])
+def test_names_english_may_localise_are_minor_changes(source: str, translation: str, severity: str) -> None:
+    rows = names(source, translation)
+    assert rows and all(rule == "name-changed" and sev == severity for rule, sev, _ in rows)
+
+
+def test_an_acronym_written_as_a_word_and_a_translated_common_noun_name() -> None:
+    assert names("JFK voulait fermer la FED.", "JFK wanted to close the Fed (Federal Reserve).") == []
+    assert names("Selon les estimations de l'ONUSIDA, 34 millions de personnes sont infectées.",
+                 "According to the estimates of Unaids, 34 million people are infected.") == []
+    rows = names("Le Congrès a voté la loi.", "The lawmakers passed the bill.")
+    assert all(sev == "minor" for _, sev, _ in rows)
+
+
+def test_unlike_acronyms_and_literal_surnames_stay_major() -> None:
+    assert names("La SNCF a présenté ses excuses.", "The RATP apologised.") == [("name-changed", "major", "SNCF")]
+    rows = names("La loi de 2005 a créé une pression forte, explique Pierre Blanc.",
+                 "The law of 2005 created strong pressure, explains White Rock.")
+    assert rows and all(sev == "major" for _, sev, _ in rows)

@@ -631,3 +631,19 @@ def test_a_scale_of_a_scale_in_words() -> None:
     assert flags == []
     assert [n.value for n in french_numerals("mille milliards de dollars")] == [1e12]
     assert [n.value for n in english_numerals("two million three thousand")] == [2_003_000]
+
+
+@pytest.mark.parametrize(("source", "translation", "severity"), [
+    # WMT12 references: small numbers in words restructured away, and an indefinite plural of a scale
+    ("Elle a qualifié la présidence tchèque d'il y a deux ans de succès.",
+     "She described the Czech presidency from the year before last as a success.", "minor"),
+    ("La banque allemande Deutsche Bank paie des millions de pénalités aux USA.",
+     "Deutsche Bank pays multi-million pound fine in the USA", "minor"),
+    # a number in digits, or a large one in words, left out is still major
+    ("Quand vous avez utilisé les 5 redémarrages vous devez recommencer.",
+     "If you use them up, you have to start again.", "major"),
+    ("Il a perdu cinquante kilos.", "He lost a lot of weight.", "major"),
+])
+def test_missing_numbers_translators_restructure_are_minor(source: str, translation: str, severity: str) -> None:
+    missing = [f for f in check_numbers(CheckInput(source, translation)) if f.rule == "number-missing"]
+    assert missing and all(f.severity == severity for f in missing)
