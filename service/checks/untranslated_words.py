@@ -27,12 +27,10 @@ quote conditions, most of them French sentences left in the Potet post-edits; se
 from __future__ import annotations
 
 import re
-import threading
-import unicodedata
 from difflib import SequenceMatcher
-from typing import Any
 
 from service.checks.base import CheckInput, make_flag, mask_markup
+from service.checks.dictionaries import known_word
 from service.report import Flag
 
 TYPE = "untranslated"
@@ -40,50 +38,10 @@ RULE = "untranslated-word"
 MIN_LETTERS = 4
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _QUOTES = "\"“”«»‘’'"
-# pyspellchecker's languages (its dictionaries ship inside the wheel)
-_SPELLCHECKER_LANGUAGES = frozenset({"en", "es", "fr", "pt", "de", "it", "ru", "ar", "lv", "eu", "nl", "fa"})
-
-_LOCK = threading.Lock()
-_SPELLERS: dict[str, Any] = {}
 
 
 def _language(code: str) -> str:
     return code.lower().replace("_", "-").split("-")[0]
-
-
-def _speller(language: str) -> Any:
-    """pyspellchecker's word list for `language`, loaded once on first use (about 0.3 s), or None."""
-    if language not in _SPELLCHECKER_LANGUAGES:
-        return None
-    with _LOCK:
-        if language not in _SPELLERS:
-            from spellchecker import SpellChecker
-
-            _SPELLERS[language] = SpellChecker(language=language, distance=1)
-    return _SPELLERS[language]
-
-
-def _plain(word: str) -> str:
-    """The word without accents: "élite" -> "elite"."""
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
-
-
-def known_word(word: str, language: str) -> bool:
-    """Whether a dictionary of `language` knows `word` (lower case), with or without its accents."""
-    from simplemma import is_known
-
-    speller = _speller(language)
-    for form in dict.fromkeys((word, _plain(word))):
-        try:
-            if is_known(form, lang=language):
-                return True
-        except ValueError:  # a language simplemma lacks
-            pass
-        if speller is not None and form in speller:
-            return True
-    return False
-
-
 def _target_word(word: str, language: str) -> bool:
     """A target-language word, or a hyphenated one whose parts all are ("sweat-shirt")."""
     if known_word(word, language):

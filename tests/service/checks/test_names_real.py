@@ -172,3 +172,18 @@ def test_unlike_acronyms_and_literal_surnames_stay_major() -> None:
     rows = names("La loi de 2005 a créé une pression forte, explique Pierre Blanc.",
                  "The law of 2005 created strong pressure, explains White Rock.")
     assert rows and all(sev == "major" for _, sev, _ in rows)
+
+
+@pytest.mark.parametrize(("source", "translation"), [
+    # WMT13 references: the established English names of places and figures, close to the French spelling
+    ("Le port de Césarée fut construit par Hérode.", "The port of Caesarea was built by Herod."),
+    ("Les peuples du Caucase parlent des dizaines de langues.", "The peoples of the Caucasus speak dozens of languages."),
+    ("Persée sauva Andromède.", "Perseus saved Andromeda."),
+])
+def test_english_exonyms_are_not_misspellings(source: str, translation: str) -> None:
+    assert [r for r in names(source, translation) if r[0] == "name-misspelled"] == []
+
+
+def test_a_misspelled_surname_is_still_minor() -> None:
+    assert names("Karim Vasseur a démissionné.", "Karim Vasser resigned.") == [
+        ("name-misspelled", "minor", "Karim Vasseur")]
