@@ -11,7 +11,8 @@ pair or leftover becomes a flag of type "date":
 
 - `date-changed` / `time-changed`: a source expression whose counterpart differs. Major when a
   day, month, year, weekday, early/mid/late, last/next, part of the day or clock time
-  contradicts the source (a weekday the English adds must fit the calendar), or the translation
+  contradicts the source (a weekday the English adds must fit the calendar; a weekday one day off
+  across a night is minor, "dans la nuit de dimanche" -> "Saturday night"), or the translation
   drops a day or month, or a year with the month; minor when it only drops early/mid/late, drops a
   weekday that was all that said the day, drops the year of a date whose month it keeps ("le 14 mars
   2012" -> "on March 14": news English leaves the story's own year to the dateline; no flag when the
@@ -890,8 +891,14 @@ def _weekday_differences(source: DateValue, translation: DateValue) -> list[Diff
     found: list[Difference] = []
     if source.weekday is not None:
         if translation.weekday is not None and translation.weekday != source.weekday:
-            found.append(Difference("weekday", "major",
-                                    f"{WEEKDAY_NAMES[source.weekday]} → {WEEKDAY_NAMES[translation.weekday]}"))
+            # a night straddles two days: "dans la nuit de dimanche", "les premières heures de dimanche"
+            # -> "Saturday night" (WMT12 references); one day apart across a night is minor
+            periods = {source.period, translation.period}
+            night = "night" in periods and periods <= {None, "night"} and (
+                translation.weekday - source.weekday) % 7 in (1, 6)
+            found.append(Difference("weekday", "minor" if night else "major",
+                                    f"{WEEKDAY_NAMES[source.weekday]} → {WEEKDAY_NAMES[translation.weekday]}"
+                                    + (" (a night across two days)" if night else "")))
         elif translation.weekday is None and not _weekday_implied(source, translation):
             found.append(Difference("weekday", "minor", f"weekday {WEEKDAY_NAMES[source.weekday]} dropped"))
     elif translation.weekday is not None:

@@ -787,3 +787,20 @@ def test_bare_english_months_are_counterparts_of_last_resort(source: str, transl
 
 def test_a_bare_month_is_never_flagged_as_added() -> None:
     assert check_dates(CheckInput(source="Les élections auront lieu.", translation="The February elections will take place.")) == []
+
+
+@pytest.mark.parametrize(("source", "translation", "severity"), [
+    # WMT12 references: a night belongs to two days, and translators name either
+    ("Après un grave accident à Lichtenberg, dans la nuit de dimanche, le conducteur s'est enfui.",
+     "A driver fled after a serious accident in Lichtenberg on Saturday night.", "minor"),
+    ("Dans le cinéma Cubix sur Alexanderplatz, il y a eu incendie dans la nuit menant au lundi.",
+     "A fire broke out in Kino Cubix on Alexanderplatz on Sunday night.", "minor"),
+    # an evening is one day, and two days apart is another date
+    ("Le procès s'ouvrira dimanche soir.", "The trial will open on Saturday night.", "major"),
+    ("Le procès s'ouvrira dans la nuit de dimanche.", "The trial will open on Friday night.", "major"),
+])
+def test_a_night_across_two_days(source: str, translation: str, severity: str) -> None:
+    from service.checks.dates import check_dates
+
+    found = [f for f in check_dates(CheckInput(source, translation)) if f.rule == "date-changed"]
+    assert [f.severity for f in found] == [severity]
