@@ -309,6 +309,8 @@ def _english_exonym(name: str, found: str) -> bool:
     "Nile", "Koran", "Perseus") while some word of the French name is not. On the WMT13 references
     these were about a third of the name-misspelled flags; "Vasser" for "Vasseur" is still one."""
     ours, theirs = _TOKEN.findall(name), _TOKEN.findall(found)
+    if _REPEATS.sub(r"\1", _plain(name)) == _REPEATS.sub(r"\1", _plain(found)):
+        return False  # only a letter doubled or undoubled: "Finisterre" for "Finistère" is a misspelling
     return bool(theirs) and all(known_word(w.casefold(), "en") for w in theirs) \
         and not all(known_word(w.casefold(), "en") for w in ours)
 
@@ -320,8 +322,13 @@ def _french_common_word(word: str) -> bool:
 
 
 def _shared_letters(ours: str, theirs: str) -> bool:
-    """Whether two acronyms have at least half of the shorter one's letters in common (with repeats)."""
-    a, b = Counter(_plain(ours).upper()), Counter(_plain(theirs).upper())
+    """Whether two acronyms have at least half of the shorter one's letters in common (with repeats),
+    other than by one letter changed in place: "DGSI" -> "DGSE" is a sibling body, not a translation
+    (a body's acronyms in two languages reorder its letters: "OTAN" / "NATO", "IST" / "STD")."""
+    x, y = _plain(ours).upper(), _plain(theirs).upper()
+    if len(x) == len(y) and sum(c != d for c, d in zip(x, y)) == 1:
+        return False
+    a, b = Counter(x), Counter(y)
     shared = sum((a & b)[c] for c in (a & b) if c.isalpha())
     return 2 * shared >= min(sum(v for c, v in a.items() if c.isalpha()), sum(v for c, v in b.items() if c.isalpha()))
 

@@ -187,3 +187,15 @@ def test_english_exonyms_are_not_misspellings(source: str, translation: str) -> 
 def test_a_misspelled_surname_is_still_minor() -> None:
     assert names("Karim Vasseur a démissionné.", "Karim Vasser resigned.") == [
         ("name-misspelled", "minor", "Karim Vasseur")]
+
+
+def test_a_sibling_acronym_one_letter_off_is_not_a_localisation() -> None:
+    from service.checks.names import _shared_letters
+
+    assert _shared_letters("IST", "STD") and _shared_letters("AFRT", "FAČR")
+    assert not _shared_letters("DGSI", "DGSE") and not _shared_letters("SNCF", "RATP")
+
+
+def test_a_doubled_letter_is_a_misspelling_even_when_english_knows_the_word() -> None:
+    assert names("Le préfet du Finistère a pris un arrêté.", "The prefect of Finisterre issued an order.") == [
+        ("name-misspelled", "minor", "Finistère")]
