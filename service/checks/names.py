@@ -259,6 +259,7 @@ def _name_swap(name: SourceName, source: str, translation: str,
         return None
     tokens = [t for t in _TOKEN.finditer(translation) if _plain(t.group()) not in _PARTICLES]
     words = [_plain(t.group()) for t in tokens]
+    own = {_plain(w) for w in _TOKEN.findall(name.text)}  # "II" of "Abdallah II de Jordanie" is no core word
     for known, neighbour, step in ((core[-1], core[-2], -1), (core[0], core[1], 1)):
         wanted = english_spellings(neighbour)
         swaps = []
@@ -268,7 +269,7 @@ def _name_swap(name: SourceName, source: str, translation: str,
             other = tokens[i + step]
             between = translation[min(other.end(), tokens[i].end()) : max(other.start(), tokens[i].start())]
             if not other.group()[0].isupper() or between.strip() not in ("", "-") or words[i + step] in wanted \
-                    or words[i + step] in theirs:
+                    or words[i + step] in theirs or words[i + step] in own:
                 return None  # one mention with the right neighbour, or with none, or reordered, is enough
             if words[i + step] in _TITLES or (step < 0 and _english_common_word(words[i + step])
                                               and SequenceMatcher(None, words[i + step], neighbour).ratio() < CHANGED):

@@ -30,6 +30,7 @@ from service.checks.units import Lang, unit_after
 _SP = r"[ \u00a0\u202f\u2009]"
 _RANGE_JOINER = re.compile(rf"{_SP}*(?:et|à|a|ou|-|–|/|to|and|or|through){_SP}*", re.IGNORECASE)
 _WORD_SCALES = ("mille", "milles", "million", "millions", "milliard", "milliards")
+_WORD_SCALE_VALUES = {"mille": 10**3, "million": 10**6, "milliard": 10**9}
 
 
 def _between(text: str, first: Numeral, second: Numeral) -> str:
@@ -87,7 +88,8 @@ def complete_year_ranges(text: str, numerals: list[Numeral]) -> list[Numeral]:
 _HALF_AFTER = {
     "fr": re.compile(rf"(?P<noun>{_SP}+(?:d['’]|de{_SP}+)?[^\W\d]+)?{_SP}+et{_SP}+(?P<part>demie?|quart)(?!\w)",
                      re.IGNORECASE),
-    "en": re.compile(rf"(?P<noun>{_SP}+[^\W\d]+)?{_SP}+and{_SP}+(?:an?{_SP}+)?(?P<part>half|quarter)(?!\w)"
+    "en": re.compile(rf"(?P<noun>{_SP}+[^\W\d]+)?(?:{_SP}+|-)and(?:{_SP}+|-)(?:an?(?:{_SP}+|-))?(?P<part>half|quarter)"
+                     r"(?!\w)"
                      rf"(?:{_SP}+(?P<scale>million|billion|trillion|thousand)(?!\w))?", re.IGNORECASE),
 }
 _FRACTION_AFTER = re.compile(rf"(?:{_SP}?½|{_SP}+1/2(?!\d))")
@@ -121,8 +123,10 @@ def _with_half(text: str, numeral: Numeral, lang: Lang) -> Numeral | None:
         if lang == "en" and m.group("scale"):  # two and a half million
             scale = _EN_SCALES[m.group("scale").lower()]
             value = (numeral.value + part) * scale
-        else:  # 2 millions et demi, un an et demi
+        else:  # 2 millions et demi (in digits or in words), un an et demi
             scale = numeral.scale
+            if scale == 1 and numeral.words and plain(numeral.text.split()[-1]) in _WORD_SCALES:
+                scale = _WORD_SCALE_VALUES[plain(numeral.text.split()[-1]).rstrip("s")]
             value = numeral.value + part * scale
         end = m.end()
     else:

@@ -109,7 +109,8 @@ _FR_VAGUE = (rf"\b(?i:des|les|plusieurs|quelques|de|par|en|ces){SP}+"
              rf"(?:{SP}+(?i:de|d['’]){SP}*(?P<fv2>(?i:milliers|millions|milliards)))?(?!\w)")
 _FR_APPROX = (rf"\b(?i:une?|la|cette|l['’])(?:{SP}+(?i:petite?|bonne?|grosse?|large))?{SP}*"
               r"(?P<fa_noun>(?i:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine"
-              r"|cinquantaine|soixantaine|centaine|huitaine|millier))(?!\w)")
+              r"|cinquantaine|soixantaine|centaine|huitaine|millier))(?!\w)"
+              rf"(?:{SP}+(?i:de|d['’]){SP}*(?P<fa_scale>(?i:milliers|millions|milliards))(?!\w))?")
 _FR_DEMI = (rf"\b(?:(?i:une?){SP}+)?(?i:demi)[-{SP[1:-1]}]?"
             r"(?P<fdm_noun>(?i:millions?|milliards?|billions?|douzaines?|siècles?|siecles?|heures?))(?!\w)")
 _FR_FRACTION = (rf"\b(?P<ff_num>(?i:une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)|\d+){_SPH}+"
@@ -173,7 +174,7 @@ _EN_VAGUE = (rf"\b(?i:several|a{SP}few|many|a{SP}couple{SP}of){SP}+"
              rf"(?:{SP}+(?P<ev_s2>(?i:thousand|million|billion)))?(?!\w)"
              r"|\b(?P<ev_p1>(?i:(?:tens|scores)(?=\s+of\b)|dozens|hundreds|thousands|millions|billions|decades"
              r"|centuries))"
-             rf"(?:{SP}+(?:of{SP}+)?(?P<ev_p2>(?i:thousands|millions|billions)))?(?!\w)")
+             rf"(?:{SP}+(?:of{SP}+)?(?P<ev_p2>(?i:thousands?|millions?|billions?)))?(?!\w)")
 _EN_FEW = rf"\b(?i:a{SP}+few|several|a{SP}+handful(?:{SP}+of)?)(?!\w)"  # weak: a small number
 _EN_DEN = "third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 _EN_FRACTION = (rf"\b(?i:(?:a|one){SP}+(?P<ef_den1>{_EN_DEN})(?={SP}+of\b)"

@@ -312,10 +312,11 @@ def _french(m: re.Match[str], text: str) -> list[Numeral]:
     if group == "fr_vague":
         return [_vague(text, m, m.group("fv1"), m.group("fv2"))]
     if group == "fr_approx":
-        noun = plain(m.group("fa_noun"))
-        if noun == "quarantaine" and not re.match(rf"{SP}+d(?:e{SP}+\D|['’])", text[end:]):
+        noun, scale = plain(m.group("fa_noun")), m.group("fa_scale")
+        if noun == "quarantaine" and not scale and not re.match(rf"{SP}+d(?:e{SP}+\D|['’])", text[end:]):
             return []  # une quarantaine (a quarantine), une quarantaine de 14 jours
-        return [_numeral(text, start, end, float(APPROX[noun]), approximate=True, words=True)]
+        about = APPROX[noun] * (_scale_value(scale, SCALES) if scale else 1)  # une centaine de milliers
+        return [_numeral(text, start, end, float(about), approximate=True, words=True)]
     if group == "fr_demi":
         return [_half_of(text, m, m.group("fdm_noun"), "fr")]
     if group == "fr_fraction":

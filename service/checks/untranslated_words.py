@@ -42,12 +42,24 @@ _QUOTES = "\"“”«»‘’'"
 
 def _language(code: str) -> str:
     return code.lower().replace("_", "-").split("-")[0]
+_ENGLISH_PREFIXES = ("pharmaco", "neuro", "cyber", "techno", "socio", "hydro", "micro", "macro", "ultra", "super",
+                     "inter", "intra", "multi", "pseudo", "semi", "anti", "auto", "post", "tele", "mega", "bio",
+                     "eco", "geo", "non", "pre", "sub", "co")
+"""Combining forms English builds new words with: "pharmacovigilance" is English although no
+dictionary lists it, because "vigilance" is."""
+MIN_STEM = 7
+
+
 def _target_word(word: str, language: str) -> bool:
-    """A target-language word, or a hyphenated one whose parts all are ("sweat-shirt")."""
+    """A target-language word, or a hyphenated one whose parts all are ("sweat-shirt"), or for English
+    a combining form before an English word of 7+ letters ("pharmacovigilance", "cyberattaque" is not)."""
     if known_word(word, language):
         return True
     parts = [p for p in re.split(r"['’-]", word) if p]
-    return len(parts) > 1 and all(known_word(p, language) for p in parts)
+    if len(parts) > 1 and all(known_word(p, language) for p in parts):
+        return True
+    return language == "en" and any(word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM
+                                    and known_word(word[len(prefix):], language) for prefix in _ENGLISH_PREFIXES)
 
 
 def _quoted(text: str, start: int, end: int) -> bool:

@@ -647,3 +647,36 @@ def test_a_scale_of_a_scale_in_words() -> None:
 def test_missing_numbers_translators_restructure_are_minor(source: str, translation: str, severity: str) -> None:
     missing = [f for f in check_numbers(CheckInput(source, translation)) if f.rule == "number-missing"]
     assert missing and all(f.severity == severity for f in missing)
+
+
+@pytest.mark.parametrize(("source", "translation"), [
+    # Potet post-edits and WMT12 references (development split): halves in words and with hyphens,
+    # vague quantities with a singular scale, an approximate hundred of thousands
+    ("L'invasion a coûté deux millions et demi de vies afghanes.",
+     "The invasion cost two and half million lives in Afghanistan."),
+    ("Le film d'une durée de plus de deux heures et demie sortira vendredi.",
+     "The film that lasts more than two-and-a-half hours will be released on Friday."),
+    ("Un transformateur valant des dizaines de millions de couronnes en flammes.",
+     "A transformer worth tens of million kronor in flames."),
+    ("Trente mille personnes selon la police, une centaine de milliers selon les organisateurs.",
+     "Thirty thousand people according to the police, about a hundred thousand according to the organizers."),
+    ("Trente mille personnes selon la police, une centaine de milliers selon les organisateurs.",
+     "Thirty thousand people according to the police, hundreds of thousands according to the organizers."),
+])
+def test_halves_and_approximate_scales_in_words(source: str, translation: str) -> None:
+    flags = check_numbers(CheckInput(source=source, translation=translation))
+    assert flags == [], [(f.rule, f.message) for f in flags]
+    assert [n.value for n in french_numerals("deux millions et demi")] == [2_500_000]
+    assert [n.value for n in french_numerals("une centaine de milliers")] == [100_000]
+
+
+def test_a_french_billion_read_as_an_english_billion_is_a_minor_change() -> None:
+    # Potet post-edit: French translated from English keeps "billions" for milliards
+    flags = check_numbers(CheckInput("Le stock total a atteint presque 10 billions de dollars.",
+                                     "The total stock reached nearly 10 billion dollars."))
+    assert [(f.rule, f.severity) for f in flags] == [("number-changed", "minor")]
+    assert "trillion" in flags[0].message
+    # the French billion as a trillion passes; any other value is still a major change
+    assert check_numbers(CheckInput("Il a coûté 3 billions de dollars.", "It cost 3 trillion dollars.")) == []
+    flags = check_numbers(CheckInput("Il a coûté 3 billions de dollars.", "It cost 5 billion dollars."))
+    assert [(f.rule, f.severity) for f in flags] == [("number-changed", "major")]

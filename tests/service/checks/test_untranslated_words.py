@@ -56,6 +56,9 @@ def test_neighbouring_words_make_one_flag() -> None:
     ("Elle produit aussi des sweat-shirt.", "It also produces sweat-shirt."),
     # a capitalised word is a name or a sentence start, not checked here
     ("Javel est une ville.", "Javel is a town."),
+    # Potet post-edits: British spelling, and an English compound no word list holds
+    ("Il dénonce la militarisation de la région.", "He denounces the militarisation of the region."),
+    ("Les lacunes de la pharmacovigilance sont connues.", "The shortcomings of pharmacovigilance are known."),
 ])
 def test_real_translations_that_keep_a_word_are_not_flagged(source: str, translation: str) -> None:
     assert words(source, translation) == []
@@ -90,3 +93,9 @@ def test_a_name_the_mt_lower_cased_is_the_names_check_business() -> None:
     # WMT13 system output: the surname Gausse, lower-cased, is also a French verb form
     source = "Je me souviens qu'il disait que si Mincy avait permis à Bayamon de gagner, Gausse nous aiderait."
     assert words(source, "I remember that if Mincy had allowed Bayamon to win, gausse would help us.") == []
+
+
+def test_a_french_word_after_a_combining_form_is_still_french() -> None:
+    # "neuro" + "logues" is not an English compound: "logues" is too short a stem to vouch for it
+    rows = words("Les neurologues sont inquiets.", "The neurologues are worried.")
+    assert [r[0] for r in rows] == ["untranslated-word"]
