@@ -6,9 +6,9 @@ import argparse
 
 from service.config import Settings
 
-OPTION_FIELDS = ("forward_model", "backward_model", "source_lang", "target_lang", "beam_size", "device", "offline",
-                 "glossary", "builtin_glossary", "term_policy", "checks", "skip_checks", "backend", "ct2_compute_type",
-                 "threads", "cache", "cache_path", "quality_weights")
+OPTION_FIELDS = ("forward_model", "backward_model", "source_lang", "target_lang", "beam_size", "decoder", "device",
+                 "offline", "glossary", "builtin_glossary", "term_policy", "checks", "skip_checks", "backend",
+                 "ct2_compute_type", "threads", "cache", "cache_path", "quality_weights")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

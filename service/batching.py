@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 TRANSLATE = "translate"
 SCORE = "score"
+CHECK = "check"  # translate_and_score: a generation and the forced decoding of its draft
+DECODER_CODES = ("auto", "plain", "draft")
 
 
 class QueueFullError(RuntimeError):
@@ -107,7 +109,8 @@ class _Request:
     """One caller's request: what to run and the future its results go to."""
 
     kind: str
-    options: tuple[int, ...]  # (beam_size, max_length) for translate, () for score: only equal ones merge
+    options: tuple[int, ...]  # (beam_size, max_length) for translate, () for score, (beam_size, max_length,
+    # decoder code) for check: only equal ones merge
     sources: tuple[str, ...]
     targets: tuple[str, ...]  # empty for translate
     tokens: int
@@ -289,6 +292,39 @@ class DynamicBatcher:
             return []
         request = _Request(SCORE, (), pairs[0], pairs[1], request_tokens(self._translator, *pairs), time.monotonic())
         return cast("list[TokenScores]", self._submit(request, timeout))
+
+    def translate_and_score(
+        self,
+        sources: Sequence[str],
+        drafts: Sequence[str],
+        *,
+        beam_size: int = 4,
+        max_length: int = 512,
+        batch_size: int = 16,
+        decoder: str = "auto",
+        timeout: float | None = None,
+    ) -> tuple[list[str], list[TokenScores]]:
+        """`Translator.translate_and_score`, merged with concurrent calls of the same decoding options,
+        so a merged call still encodes each text once. Raises like `translate`."""
+        if len(sources) != len(drafts):
+            raise ValueError(f"translate_and_score() needs as many drafts as sources, got {len(sources)} and "
+                             f"{len(drafts)}")
+        if decoder not in DECODER_CODES:
+            raise ValueError(f"unknown decoder {decoder!r} (known: {', '.join(DECODER_CODES)})")
+        pairs = (tuple(sources), tuple(drafts))
+        if not self.enabled:
+            self._check_open()
+            tokens = request_tokens(self._translator, *pairs)
+            results = self._direct(CHECK, len(pairs[0]), tokens, lambda: list(zip(*self._translator.translate_and_score(
+                pairs[0], pairs[1], beam_size=beam_size, max_length=max_length, batch_size=batch_size,
+                decoder=decoder))))
+        elif not pairs[0]:
+            return [], []
+        else:
+            request = _Request(CHECK, (beam_size, max_length, DECODER_CODES.index(decoder)), pairs[0], pairs[1],
+                               request_tokens(self._translator, *pairs), time.monotonic())
+            results = self._submit(request, timeout)
+        return [text for text, _ in results], [scores for _, scores in results]
 
     @property
     def stats(self) -> BatchStats:
@@ -501,6 +537,12 @@ class DynamicBatcher:
                 results: list[Any] = self._translator.translate(
                     sources, beam_size=beam_size, max_length=max_length, batch_size=size
                 )
+            elif first.kind == CHECK:
+                beam_size, max_length, code = first.options
+                drafts = [t for r in batch for t in r.targets]
+                results = list(zip(*self._translator.translate_and_score(
+                    sources, drafts, beam_size=beam_size, max_length=max_length, batch_size=size,
+                    decoder=DECODER_CODES[code])))
             else:
                 targets = [t for r in batch for t in r.targets]
                 results = self._translator.score(sources=sources, targets=targets, batch_size=size)

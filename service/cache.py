@@ -34,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from service.translate import TokenScores, TranslationModel
 
@@ -524,6 +524,53 @@ class CachedModel:
             results.update(new)
         self._count(len(keys), sum(1 for key in keys if key in todo), len(todo))
         return [results[key] for key in keys]
+
+    def decoder_for(self, decoder: str, beam_size: int) -> str:
+        """The wrapped model's decoder choice (`Translator.decoder_for`)."""
+        return str(cast(Any, self._model).decoder_for(decoder, beam_size))
+
+    def translate_and_score(self, sources: Sequence[str], drafts: Sequence[str], *, beam_size: int = 4,
+                            max_length: int = 512, batch_size: int = 16,
+                            decoder: str = "auto") -> tuple[list[str], list[TokenScores]]:
+        """The wrapped model's `translate_and_score`, computed only for pairs whose translation or score is
+        not cached yet. With the plain decoder the keys are those of `translate` and `score`; the draft
+        decoder's results have keys of their own (their arithmetic differs, see `service.draft_decoding`)."""
+        if len(sources) != len(drafts):
+            raise ValueError(f"translate_and_score() needs as many drafts as sources, got {len(sources)} and "
+                             f"{len(drafts)}")
+        used = self.decoder_for(decoder, beam_size)
+        model, backend, options = self._key_parts()
+        if used == "draft":
+            options = {**options, "decoder": used}
+        generation = {**options, "beam_size": beam_size, "max_length": max_length}
+        text_keys = [cache_key(TRANSLATE, model, backend, generation, text) for text in sources]
+        score_keys = [cache_key(SCORE, model, backend, options, s, d) for s, d in zip(sources, drafts)]
+        texts = self.cache.get_many(text_keys)
+        scores: dict[str, TokenScores] = {}
+        for key, value in self.cache.get_many(score_keys).items():
+            try:
+                scores[key] = decode_scores(value)
+            except (ValueError, TypeError) as exc:
+                log.warning("translation cache: unreadable score entry %s (%s)", key[:12], exc)
+        todo: dict[tuple[str, str], tuple[str, str]] = {}
+        for text_key, score_key, source, draft in zip(text_keys, score_keys, sources, drafts):
+            if text_key not in texts or score_key not in scores:
+                todo.setdefault((text_key, score_key), (source, draft))
+        if todo:
+            pairs = list(todo.values())
+            outputs, scored = cast(Any, self._model).translate_and_score(
+                [s for s, _ in pairs], [d for _, d in pairs], beam_size=beam_size, max_length=max_length,
+                batch_size=batch_size, decoder=used)
+            if len(outputs) != len(todo) or len(scored) != len(todo):
+                raise RuntimeError(f"the model returned {len(outputs)} translations and {len(scored)} scores for "
+                                   f"{len(todo)} pairs")
+            new_texts = {text_key: out for (text_key, _), out in zip(todo, outputs)}
+            new_scores = {score_key: sc for (_, score_key), sc in zip(todo, scored)}
+            self.cache.put_many({**new_texts, **{k: encode_scores(v) for k, v in new_scores.items()}})
+            texts.update(new_texts)
+            scores.update(new_scores)
+        self._count(2 * len(sources), 2 * sum(1 for key in zip(text_keys, score_keys) if key in todo), 2 * len(todo))
+        return [texts[key] for key in text_keys], [scores[key] for key in score_keys]
 
     def _count(self, items: int, misses: int, computed: int) -> None:
         with self._stats_lock:

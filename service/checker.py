@@ -11,7 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from service.cache import CachedModel, TranslationCache
 from service.checks.base import CheckInput
@@ -30,7 +30,7 @@ from service.scoring import document_score, document_verdict, segment_score, seg
 from service.segment import Link, Sentence, align, split_sentences
 from service.signals import pseudo_reference_chrf, roundtrip, sentence_metrics, suspicious_spans
 from service.signature import build_signature
-from service.translate import ModelUnavailableError, TokenScores, TranslationModel, Translator
+from service.translate import DraftModel, ModelUnavailableError, TokenScores, TranslationModel, Translator
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,18 @@ def _gap_position(sentences: Sequence[Sentence], links: Sequence[Link], k: int, 
     return 0
 
 
+def _decoder(model: TranslationModel, settings: Settings) -> str:
+    """The decoder the checker's generations run with ("draft" or "plain"), from the model's own answer;
+    a model without `decoder_for` (CTranslate2) runs the plain one, and refuses an explicit `draft`."""
+    decoder_for = getattr(model, "decoder_for", None)
+    if decoder_for is None:
+        if settings.decoder == "draft":
+            raise ValueError("the draft decoder needs a torch backend (fp32, int8, bf16 or fp16), not "
+                             f"{getattr(model, 'backend', 'this one')}")
+        return "plain"
+    return str(decoder_for(settings.decoder, settings.beam_size))
+
+
 class Checker:
     """Scores translations with a forward (source->target) and a backward (target->source) model."""
 
@@ -103,6 +115,7 @@ class Checker:
         # Finished reports by signature and texts (`service.report_cache`), set with the translation cache.
         self.report_cache: ReportCache | None = None
         self.check_names = settings.check_names
+        self.decoder = _decoder(forward, settings) if forward is not None else "none"
         self.weights = load_weights(settings.quality_weights)  # of the quality score, read once
         self.terms = TermDetector(glossary, source_lang=settings.source_lang, target_lang=settings.target_lang,
                                   policy=settings.term_policy) if glossary is not None and len(glossary) else None
@@ -115,6 +128,7 @@ class Checker:
             backend=str(getattr(forward, "backend", "fp32")) if forward else "none",
             glossary_checksum=self.terms.glossary.checksum if self.terms else None,
             weights=self.weights,
+            decoder=self.decoder if forward else "none",
         )
 
     @classmethod
@@ -286,6 +300,22 @@ class Checker:
         s = self.settings
         forward, backward = self.forward, self.backward
         decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
+        if self.decoder == "draft":
+            forward, backward = cast(DraftModel, forward), cast(DraftModel, backward)
+            # each direction's generation has the other side as its draft, and its forced decoding is of that
+            # draft: one call per direction (`Translator.translate_and_score`), each text encoded once
+            pair_calls: dict[str, Callable[[], Any]] = {
+                "forward": lambda: forward.translate_and_score(src_texts, mt_texts, decoder="draft", **decoding),
+                "backward": lambda: backward.translate_and_score(mt_texts, src_texts, decoder="draft", **decoding),
+            }
+            if self.concurrent_model_calls and src_texts:
+                with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="contresens-call") as pool:
+                    futures = {name: pool.submit(call) for name, call in pair_calls.items()}
+                    done = {name: future.result() for name, future in futures.items()}
+            else:
+                done = {name: call() for name, call in pair_calls.items()}
+            (pseudo, forward_scores), (back, backward_scores) = done["forward"], done["backward"]
+            return _ModelOutputs(back=back, pseudo=pseudo, forward=forward_scores, backward=backward_scores)
         calls: dict[str, Callable[[], Any]] = {
             "back": lambda: backward.translate(mt_texts, **decoding),
             "pseudo": lambda: forward.translate(src_texts, **decoding),

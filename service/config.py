@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     cache_memory_items: int = Field(default=10_000, ge=0, description="Entries of the in-memory LRU in front of "
                                     "the cache file.")
     beam_size: int = Field(default=4, ge=1, le=16)
+    decoder: Literal["auto", "plain", "draft"] = Field(
+        default="auto", description="Greedy generation (beam 1): draft (verified against the other side of the "
+        "pair, one encoder pass per text), plain (generate, then forced decoding) or auto (draft on the torch "
+        "backends, plain on ct2 and for beam search).")
     max_length: int = Field(default=512, ge=8, le=1024, description="Maximum generated tokens per chunk.")
     batch_size: int = Field(default=16, ge=1, le=512)
     low_prob_threshold: float = Field(

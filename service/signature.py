@@ -46,6 +46,7 @@ def build_signature(
     glossary_checksum: str | None = None,
     backend: str = "none",
     weights: QualityWeights | None = None,
+    decoder: str = "none",
 ) -> str:
     """Join the parts as `key:value|key:value`; `forward`/`backward` are `name@revision`.
 
@@ -60,6 +61,7 @@ def build_signature(
         ("device", device),
         ("backend", backend),
         ("dtype", dtype),
+        ("decoder", decoder),
         ("beam", str(settings.beam_size)),
         ("maxlen", str(settings.max_length)),
         ("lowprob", f"{settings.low_prob_threshold:g}"),

@@ -6,7 +6,11 @@ id or a local directory. It offers two operations:
 - `translate(texts)`: beam or greedy generation, batched by length with the input order
   restored, so results do not depend on how texts were grouped;
 - `score(sources=..., targets=...)`: forced decoding, giving the log-probability of every
-  target token with the character span of the target it covers.
+  target token with the character span of the target it covers;
+- `translate_and_score(sources, drafts)`: both for the same sources, as a check needs them (the
+  translation of a text and the forced decoding of the other side of the pair, its draft): each
+  source is encoded once, and greedy search is verified against the draft
+  (`service.draft_decoding`), the draft's forced decoding being its first verification pass.
 
 opus-mt models have 512 positions. Inputs longer than that are split (at sentence boundaries,
 then at word boundaries) and the parts are processed separately; nothing is truncated.
@@ -25,6 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from service.draft_decoding import DraftStats
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
@@ -229,6 +235,22 @@ class TranslationModel(Protocol):
     def score(self, *, sources: Sequence[str], targets: Sequence[str], batch_size: int = 16) -> list[TokenScores]: ...
 
 
+class DraftModel(TranslationModel, Protocol):
+    """A model direction that can also run draft-verified generation (a torch Translator, or a wrapper)."""
+
+    def decoder_for(self, decoder: str, beam_size: int) -> str: ...
+
+    def translate_and_score(self, sources: Sequence[str], drafts: Sequence[str], *, beam_size: int = 4,
+                            max_length: int = 512, batch_size: int = 16,
+                            decoder: str = "auto") -> tuple[list[str], list[TokenScores]]: ...
+
+
+DECODERS = ("auto", "plain", "draft")
+"""How `translate_and_score` generates: `draft` (draft-verified greedy search, one encoder pass per
+source; greedy only), `plain` (generate, then forced decoding, as `translate` and `score` do), `auto`
+(draft where it applies: greedy search on a torch backend whose generation config it supports)."""
+
+
 LOGIT_ROWS = 256  # target positions per output-layer call in forced decoding (256 x 59,514 floats: 61 MB)
 BACKENDS = ("fp32", "int8", "bf16", "fp16", "ct2")
 
@@ -292,6 +314,7 @@ class Translator:
         positions = int(getattr(getattr(model, "config", None), "max_position_embeddings", 512))
         self.max_positions = min(positions, int(getattr(tokenizer, "model_max_length", positions) or positions))
         self._ids: dict[str, list[int]] = {}
+        self.draft_stats = DraftStats()  # what draft-verified decoding did, for benchmarks
 
     @classmethod
     def load(
@@ -550,6 +573,88 @@ class Translator:
 
         picked = logits.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1).float()
         return picked - torch.logsumexp(logits.float(), dim=-1)
+
+    # -- generation and forced decoding of the same sources ----------------------------------
+
+    def draft_support(self) -> str:
+        """Why draft-verified decoding cannot run on this model, or "" when it can."""
+        from service.draft_decoding import rules_for
+
+        _, why = rules_for(getattr(self.model, "generation_config", None), int(self.tokenizer.pad_token_id))
+        return why
+
+    def decoder_for(self, decoder: str, beam_size: int) -> str:
+        """The decoder `translate_and_score` runs for a requested one: "draft" or "plain".
+
+        Raises ValueError for `draft` where it cannot run (beam search, an unsupported generation config)."""
+        if decoder not in DECODERS:
+            raise ValueError(f"unknown decoder {decoder!r} (known: {', '.join(DECODERS)})")
+        why = "beam search keeps the plain decoder (draft verification is greedy)" if beam_size != 1 \
+            else self.draft_support()
+        if decoder == "draft" and why:
+            raise ValueError(f"the draft decoder cannot run here: {why}")
+        return "plain" if decoder == "plain" or why else "draft"
+
+    def translate_and_score(self, sources: Sequence[str], drafts: Sequence[str], *, beam_size: int = 4,
+                            max_length: int = 512, batch_size: int = 16,
+                            decoder: str = "auto") -> tuple[list[str], list[TokenScores]]:
+        """`translate(sources)` and `score(sources=sources, targets=drafts)` in one go.
+
+        With the draft decoder (`decoder_for`), each batch of sources is encoded once and greedy search
+        runs verified against the drafts (`service.draft_decoding`): its output is greedy search's, and
+        the drafts' forced decoding is its first pass. Pairs the model cannot take whole (too long for
+        its positions, or an empty side) and the plain decoder go through `translate` and `score`."""
+        if len(sources) != len(drafts):
+            raise ValueError(f"translate_and_score() needs as many drafts as sources, got {len(sources)} and "
+                             f"{len(drafts)}")
+        if self.decoder_for(decoder, beam_size) == "plain":
+            return (self.translate(sources, beam_size=beam_size, max_length=max_length, batch_size=batch_size),
+                    self.score(sources=sources, targets=drafts, batch_size=batch_size))
+        limit = self.max_positions - 2
+        whole = [i for i, (s, d) in enumerate(zip(sources, drafts)) if s.strip() and d.strip()
+                 and self._source_length(s) <= limit and self._target_length(d) <= limit]
+        rest = sorted(set(range(len(sources))) - set(whole))
+        translations: list[str] = [""] * len(sources)
+        scores: list[TokenScores | None] = [None] * len(sources)
+        if rest:
+            for i, text, scored in zip(rest, self.translate([sources[i] for i in rest], beam_size=1,
+                                                            max_length=max_length, batch_size=batch_size),
+                                       self.score(sources=[sources[i] for i in rest],
+                                                  targets=[drafts[i] for i in rest], batch_size=batch_size)):
+                translations[i], scores[i] = text, scored
+        prepared = {i: self._target_pieces(drafts[i]) for i in whole}
+        ids = {i: self.source_ids(sources[i]) for i in whole}
+        widths = {i: max(len(ids[i]), len(prepared[i][0])) for i in whole}
+        order = sorted(whole, key=lambda i: len(ids[i]) + len(prepared[i][0]), reverse=True)
+        lengths = [widths.get(i, 0) for i in range(len(sources))]
+        for batch in batches(order, lengths, batch_size, self.max_batch_tokens):
+            outputs, values = self._draft_batch([ids[i] for i in batch], [prepared[i][0] for i in batch],
+                                                max_length=max_length)
+            for i, text, logprobs in zip(batch, outputs, values):
+                _, pieces, spans = prepared[i]
+                translations[i] = text
+                scores[i] = TokenScores(drafts[i], tuple(pieces), tuple(logprobs), tuple(spans))
+        return translations, [s for s in scores if s is not None]
+
+    def _draft_batch(self, source_ids: list[list[int]], draft_ids: list[list[int]], *,
+                     max_length: int) -> tuple[list[str], list[list[float]]]:
+        """One batch through the encoder once and the draft decoder: translations and draft log-probabilities."""
+        import torch
+
+        from service.draft_decoding import DraftDecoder, rules_for
+
+        rules, _ = rules_for(getattr(self.model, "generation_config", None), int(self.tokenizer.pad_token_id))
+        assert rules is not None
+        pad = int(self.tokenizer.pad_token_id)
+        config = self.model.config
+        decoder = DraftDecoder(self.model, start_id=int(getattr(config, "decoder_start_token_id", None) or pad),
+                               eos_id=int(config.eos_token_id), pad_id=pad, rules=rules)
+        input_ids, mask = self._padded(source_ids)
+        with torch.inference_mode(), self._autocast():
+            encoder = self.model.model.encoder(input_ids=input_ids, attention_mask=mask).last_hidden_state
+            tokens, logprobs, stats = decoder.decode(encoder, mask, draft_ids, max_length=max_length)
+        self.draft_stats.add(stats)
+        return list(self.tokenizer.batch_decode(tokens, skip_special_tokens=True)), logprobs
 
     def score(self, *, sources: Sequence[str], targets: Sequence[str], batch_size: int = 16) -> list[TokenScores]:
         """Log-probability of each target token given its source, by forced decoding.

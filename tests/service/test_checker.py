@@ -213,8 +213,9 @@ def test_rules_only_checker_needs_no_model(sample: dict[str, str]) -> None:
 
 
 class _MeetingModel:
-    """A real Translator whose translate/score calls wait at a shared barrier first: they only get
-    past it when all four model calls of a check are in flight at once."""
+    """A real Translator whose model calls wait at a shared barrier first: they only get past it when
+    all the model calls of a check are in flight at once (four with the plain decoder, two with the
+    draft decoder, one `translate_and_score` per direction)."""
 
     def __init__(self, translator: object, barrier: threading.Barrier) -> None:
         self._translator, self._barrier = translator, barrier
@@ -226,6 +227,10 @@ class _MeetingModel:
     def score(self, *args: object, **kwargs: object) -> object:
         self._barrier.wait()
         return self._translator.score(*args, **kwargs)  # type: ignore[attr-defined]
+
+    def translate_and_score(self, *args: object, **kwargs: object) -> object:
+        self._barrier.wait()
+        return self._translator.translate_and_score(*args, **kwargs)  # type: ignore[attr-defined]
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._translator, name)
@@ -239,17 +244,20 @@ def _meeting(checker: Checker, barrier: threading.Barrier) -> Checker:
     return meeting
 
 
+@pytest.mark.parametrize(("decoder", "calls"), [("plain", 4), ("draft", 2)])
 def test_concurrent_model_calls_run_together_and_change_nothing(tiny_models: dict[str, Path],
-                                                                sample: dict[str, str]) -> None:
-    sequential = Checker.from_settings(_settings(tiny_models, cache=False))
+                                                                sample: dict[str, str], decoder: str,
+                                                                calls: int) -> None:
+    sequential = Checker.from_settings(_settings(tiny_models, cache=False, decoder=decoder))
+    assert f"|decoder:{decoder}|" in sequential.signature
     expected = sequential.check(source=sample["fr"], translation=sample["mt.en"])
-    barrier = threading.Barrier(4, timeout=30)  # broken (and the check fails) if the calls come one by one
+    barrier = threading.Barrier(calls, timeout=30)  # broken (and the check fails) if the calls come one by one
     concurrent = _meeting(sequential, barrier)
     concurrent.concurrent_model_calls = True
     report = concurrent.check(source=sample["fr"], translation=sample["mt.en"])
     assert report.model_dump() == expected.model_dump()
 
-    barrier = threading.Barrier(4, timeout=0.5)  # by default (the CLI) the calls come one by one
+    barrier = threading.Barrier(calls, timeout=0.5)  # by default (the CLI) the calls come one by one
     one_by_one = _meeting(sequential, barrier)
     with pytest.raises(threading.BrokenBarrierError):
         one_by_one.check(source=sample["fr"], translation=sample["mt.en"])

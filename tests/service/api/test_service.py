@@ -112,7 +112,7 @@ def test_concurrent_requests_match_sequential_and_are_batched(tiny_models: dict[
     with live_server(create_app(tiny_settings(tiny_models, batch_max_wait_ms=50.0))) as base:
         sequential = [httpx.post(f"{base}/v1/score", json=d, timeout=120).json() for d in documents]
         before = httpx.get(f"{base}/metrics").text
-        calls_before = metric(before, "contresens_model_batch_items_count", kind="translate", model="backward")
+        calls_before = metric(before, "contresens_model_batch_items_count", kind="check", model="backward")
         barrier = threading.Barrier(50)
 
         def post(document: dict[str, str]) -> httpx.Response:
@@ -125,12 +125,12 @@ def test_concurrent_requests_match_sequential_and_are_batched(tiny_models: dict[
     assert [r.status_code for r in responses] == [200] * 50
     for concurrent_report, sequential_report in zip((r.json() for r in responses), sequential, strict=True):
         assert same_report(concurrent_report, sequential_report)  # whatever the batching
-    calls = metric(after, "contresens_model_batch_items_count", kind="translate", model="backward") - calls_before
-    items = metric(after, "contresens_model_batch_items_sum", kind="translate", model="backward") - metric(
-        before, "contresens_model_batch_items_sum", kind="translate", model="backward")
+    calls = metric(after, "contresens_model_batch_items_count", kind="check", model="backward") - calls_before
+    items = metric(after, "contresens_model_batch_items_sum", kind="check", model="backward") - metric(
+        before, "contresens_model_batch_items_sum", kind="check", model="backward")
     assert items == 50 and calls <= 12  # 50 one-sentence requests in a handful of model batches, not 50
-    assert metric(after, "contresens_model_batch_requests_bucket", kind="translate", model="backward", le="1.0") < (
-        metric(after, "contresens_model_batch_requests_count", kind="translate", model="backward"))
+    assert metric(after, "contresens_model_batch_requests_bucket", kind="check", model="backward", le="1.0") < (
+        metric(after, "contresens_model_batch_requests_count", kind="check", model="backward"))
 
 
 def test_cache_is_in_memory_by_default_and_answers_repeats_without_the_model(
@@ -143,7 +143,7 @@ def test_cache_is_in_memory_by_default_and_answers_repeats_without_the_model(
         again = httpx.post(f"{base}/v1/score", json=FLOOR, timeout=60)
         after = httpx.get(f"{base}/metrics").text
     assert first.status_code == again.status_code == 200 and same_report(first.json(), again.json())
-    for kind in ("translate", "score"):  # the repeat cost no model call
+    for kind in ("check",):  # the repeat cost no model call (beam 1: one draft-verified call per direction)
         for model in ("forward", "backward"):
             assert metric(after, "contresens_model_batch_items_count", kind=kind, model=model) == metric(
                 before, "contresens_model_batch_items_count", kind=kind, model=model)
