@@ -1,6 +1,6 @@
 """Throughput of full checks per backend and batch setting, with the naive baseline, in one run.
 
-    python -m eval.bench [--data DIR] [--quick] [--json FILE] [--models DIR] [--segments N]
+    python -m eval.bench [--data DIR] [--quick] [--json FILE] [--models DIR] [--segments N] [--real-models DIR]
 
 Models: random-weight MarianMT with the exact opus-mt fr-en / en-fr architecture (`eval.opus_arch`, 75 M
 parameters each), so the cost is realistic without downloadable weights. Corpus: French news sentences with
@@ -14,7 +14,11 @@ segment, then the corpus checked as `contresens eval` checks it, timed. Configur
 - `baseline`: fp32, beam 4, one segment per model call, no cache (the naive path);
 - `fp32-batch`, `int8-batch`, `bf16-batch`, `ct2-int8-batch` (when the `ct2` extra is installed): beam 4,
   32 segments per model call;
-- the same with greedy decoding (`-greedy`);
+- the same with greedy decoding (`-greedy`), plain `generate` then forced decoding;
+- `fp32-batch-draft`, `int8-batch-draft`: greedy with the draft-verified decoder (`service.draft_decoding`:
+  one encoder pass per text and model, the forced decoding as first verification pass); with random
+  weights no draft token is ever accepted, so these rows show the shared passes alone, and
+  `--real-models DIR` adds `eval.bench_draft`'s table (trained models, real MT as drafts) to the run;
 - `cached`: the fastest configuration over the same corpus twice with the cache on, each run in its own
   process sharing one cache file: the second run, timed, is a CI re-run of an unchanged corpus (reports
   come from the report cache, `service.report_cache`).
@@ -82,6 +86,7 @@ def run_config(spec: dict[str, Any]) -> dict[str, Any]:
 
     settings = Settings(forward_model=spec["forward"], backward_model=spec["backward"], backend=spec["backend"],
                         beam_size=spec["beam"], max_length=spec["max_length"], batch_size=spec["batch"],
+                        decoder=spec.get("decoder", "plain"),
                         cache=spec["cache"], cache_path=spec.get("cache_path"), builtin_glossary=True)
     checker = Checker.from_settings(settings)
     units = [Unit(str(i), s, t, None, f"bench:{i}") for i, (s, t) in enumerate(spec["pairs"])]
@@ -123,6 +128,9 @@ def configurations(quick: bool) -> list[dict[str, Any]]:
             if quick and beam == 4 and backend != "fp32":
                 continue
             specs.append({"name": f"{label[backend]}-batch{suffix}", "backend": backend, "beam": beam, "batch": 32})
+    for backend in ("fp32", "int8"):  # draft-verified greedy (`service.draft_decoding`); ct2 has none
+        specs.append({"name": f"{backend}-batch-draft", "backend": backend, "beam": 1, "batch": 32,
+                      "decoder": "draft"})
     return specs
 
 
@@ -135,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", metavar="DIR", help="where the random models are built or found")
     parser.add_argument("--quick", action="store_true", help="fewer segments and configurations")
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--real-models", metavar="DIR", help="also run `eval.bench_draft` with the trained models "
+                        "of DIR (house-fr-en/, house-en-fr/) on the WMT14 text of --data (needs --data)")
     parser.add_argument("--run-config", metavar="SPEC", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_config:
@@ -156,20 +166,37 @@ def main(argv: list[str] | None = None) -> int:
             _print(rows[-1], rows[0])
         fastest = max(rows[1:], key=lambda r: r["segments_per_s"])
         cached = {**common, **{k: fastest[k] for k in ("backend", "beam", "batch")}, "name": "cached",
+                  "decoder": fastest.get("decoder", "plain"),
                   "cache": True, "cache_path": str(Path(tmp) / "cache.sqlite3")}
         _child(cached)  # fills the cache file; the timed re-run is another process, as a CI re-run is
         rows.append({**cached, "pairs": None, **_child(cached)})
         _print(rows[-1], rows[0], f"(re-run of {fastest['name']} with a warm cache)")
     baseline = rows[0]["segments_per_s"]
-    configs = [{"name": r["name"], "backend": r["backend"], "beam": r["beam"], "units_per_batch": r["batch"],
+    configs = [{"name": r["name"], "backend": r["backend"], "beam": r["beam"], "decoder": r.get("decoder", "plain"),
+                "units_per_batch": r["batch"],
                 "segments": r["segments"], "segments_per_s": r["segments_per_s"],
                 "ratio_to_baseline": round(r["segments_per_s"] / baseline, 2), "peak_rss_mb": r["peak_rss_mb"]}
                for r in rows]
+    plain = max((r for r in rows[1:-1] if r["beam"] == 1 and r.get("decoder", "plain") == "plain"),
+                key=lambda r: r["segments_per_s"])
+    draft = max((r for r in rows if r.get("decoder") == "draft"), key=lambda r: r["segments_per_s"])
+    print(f"draft: {draft['name']} {draft['segments_per_s'] / plain['segments_per_s']:.2f}x the fastest plain greedy "
+          f"configuration ({plain['name']}; target >= 2x)")
     print(f"fastest: {fastest['name']} {fastest['segments_per_s'] / baseline:.1f}x the baseline "
           f"(target >= 10x and >= 40 segments/s); cached {rows[-1]['segments_per_s']:.0f} segments/s "
           f"(target >= 1000); peak RSS {max(r['peak_rss_mb'] for r in rows):.0f} MB (target < 2048)")
+    payload: dict[str, Any] = {"signature": rows[0]["signature"], "max_length": args.max_length, "configs": configs}
+    if args.real_models:
+        if not args.data:
+            raise SystemExit("--real-models needs --data (the WMT14 text the drafts come from)")
+        from eval.bench_draft import main as bench_draft
+
+        print("\nWith trained models on real text (random weights never agree with a draft):", flush=True)
+        real_json = Path(tempfile.mkdtemp()) / "draft.json"
+        bench_draft(["--data", args.data, "--models", args.real_models, "--segments", str(max(segments, 64)),
+                     "--json", str(real_json)])
+        payload["real_models"] = json.loads(real_json.read_text(encoding="utf-8"))
     if args.json:
-        payload = {"signature": rows[0]["signature"], "max_length": args.max_length, "configs": configs}
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -15,7 +15,10 @@ matrices at, and the rate of each of the four model passes, against the 40 segme
   both directions, 32 sentences per call, and the full-check rate they imply (one pass of each kind per
   direction; `eval.bench` measures the real thing, rule checks included);
 - the ceiling: the best matrix-product rate divided by the work per segment, i.e. the rate if every
-  operation ran as fast as the best large matrix product.
+  operation ran as fast as the best large matrix product;
+- the work per check with each technique of `service.draft_decoding`: one encoder pass per text and
+  model (2 encoder passes instead of 4), and draft-verified generation at `--draft-positions` decoder
+  positions per generated token (what `eval.bench_draft` measures with trained models).
 
 Models and corpus are those of `eval.bench` (random weights, exact opus-mt architecture).
 """
@@ -71,6 +74,15 @@ class Shape:
         """Multiply-adds of one pass: the source encoded, `target_tokens` decoded (generation with a key-value
         cache costs the same as forced decoding of what it generates)."""
         return (self.encoder_token() + self.cross_keys()) * source_tokens + self.decoder_token() * target_tokens
+
+    def segment_shared(self, source_tokens: float, mt_tokens: float, generated: float,
+                       positions_per_token: float = 1.0) -> float:
+        """Multiply-adds of a full check with one encoder pass per text and model, and generation costing
+        `positions_per_token` decoder positions per generated token (1: plain greedy; draft-verified
+        decoding computes fewer when drafts are accepted, its first pass being the forced decoding)."""
+        encoders = (self.encoder_token() + self.cross_keys()) * (source_tokens + mt_tokens)
+        forced = self.decoder_token() * (mt_tokens + source_tokens)
+        return encoders + forced + self.decoder_token() * 2 * generated * positions_per_token
 
     def segment(self, source_tokens: float, mt_tokens: float, generated: float) -> float:
         """Multiply-adds of a full check of one segment: generation and forced decoding in each direction,
@@ -144,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--segments", type=int, default=64)
     parser.add_argument("--max-length", type=int, default=48, help="generated tokens per sentence (default 48)")
     parser.add_argument("--backends", nargs="+", default=["int8", "ct2"])
+    parser.add_argument("--draft-positions", type=float, default=1.0,
+                        help="decoder positions per generated token of draft-verified decoding, as eval.bench_draft "
+                             "measures it (default 1: no draft token accepted, as with random weights)")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args(argv)
 
@@ -177,6 +192,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"work: {source_tokens:.1f} French and {mt_tokens:.1f} English tokens per segment, "
               f"{args.max_length} generated a side: {work / 1e9:.1f} G multiply-adds per full check; "
               f"{TARGET:.0f} segments/s needs {work * TARGET / 1e9:.0f} G multiply-adds/s")
+        shared = shape.segment_shared(source_tokens, mt_tokens, args.max_length)
+        draft = shape.segment_shared(source_tokens, mt_tokens, args.max_length, args.draft_positions)
+        out["work"].update({"gmac_one_encoder_pass": round(shared / 1e9, 2),
+                            "gmac_draft": round(draft / 1e9, 2), "draft_positions_per_token": args.draft_positions})
+        print(f"work per check: plain {work / 1e9:.2f} G; one encoder pass per text and model {shared / 1e9:.2f} G "
+              f"({work / shared:.2f}x less); draft-verified at {args.draft_positions:g} decoder positions per "
+              f"generated token {draft / 1e9:.2f} G ({work / draft:.2f}x less)")
         out["matmul"] = {}
         for kind in ("fp32", "int8"):
             for rows in (8, 32, 256):
