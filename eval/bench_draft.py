@@ -20,7 +20,10 @@ by side with:
   `--tie` of each other (float rounding of the other arithmetic), otherwise a real difference;
 - passes per sentence (decoder calls that advanced it, the first pass included), tokens per pass,
   acceptance of proposed draft tokens, and the decoder positions the verification passes computed;
-- checks/s of both and the ratio.
+- checks/s of both and the ratio;
+- with `--shortlist K` (float backends), the draft decoder again with an output shortlist (the K most
+  frequent target pieces and the pieces of each batch's texts, `Translator.shortlist`): its checks/s and
+  how many translations it changed against the whole vocabulary.
 
 The int8 backend quantizes activations per tensor, with a scale taken from the whole batch: its plain
 greedy output already depends on which sentences share a batch, so identity is measured for it too but
@@ -93,7 +96,7 @@ def _time(run: Any) -> tuple[float, Any]:
 
 
 def measure(forward: Any, backward: Any, pairs: list[tuple[str, str]], *, max_length: int, batch_size: int,
-            tie: float = TIE) -> dict[str, Any]:
+            tie: float = TIE, shortlist: int = 0) -> dict[str, Any]:
     """Plain and draft decoding of one corpus with loaded translators: the figures listed in the module doc."""
     french = [s for s, _ in pairs]
     english = [t for _, t in pairs]
@@ -124,6 +127,15 @@ def measure(forward: Any, backward: Any, pairs: list[tuple[str, str]], *, max_le
                 real += 1
     stats = forward.draft_stats
     stats.add(backward.draft_stats)
+    if shortlist and not forward.shortlist_support():
+        forward.shortlist = backward.shortlist = shortlist
+        short_s, short = _time(lambda: (
+            forward.translate_and_score(french, english, decoder="draft", **options),
+            backward.translate_and_score(english, french, decoder="draft", **options)))
+        forward.shortlist = backward.shortlist = 0
+        sides = ((draft[0][0], short[0][0]), (draft[1][0], short[1][0]))
+        row["shortlist"] = {"pieces": shortlist, "checks_per_s": round(len(pairs) / short_s, 2),
+                            "changed": sum(a != b for full, cut in sides for a, b in zip(full, cut, strict=True))}
     row.update({
         "draft_checks_per_s": round(len(pairs) / draft_s, 2), "speedup": round(plain_s / draft_s, 2),
         "identical": identical, "near_ties": ties, "real_differences": real, "translations": 2 * len(pairs),
@@ -147,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-length", type=int, default=256, help="generated tokens at most (default 256)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--tie", type=float, default=TIE, help=f"near-tie logit gap (default {TIE:g})")
+    parser.add_argument("--shortlist", type=int, default=0, metavar="K",
+                        help="also time the draft decoder with an output shortlist of the K most frequent pieces "
+                             "(float backends) and count the translations it changes")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args(argv)
     forward_dir = args.forward_model or (args.models and str(Path(args.models) / "house-fr-en"))
@@ -176,13 +191,18 @@ def main(argv: list[str] | None = None) -> int:
         for system, pairs in corpora.items():
             row = {"backend": backend, "system": system, **measure(forward, backward, pairs,
                                                                    max_length=args.max_length,
-                                                                   batch_size=args.batch_size, tie=args.tie)}
+                                                                   batch_size=args.batch_size, tie=args.tie,
+                                                                   shortlist=args.shortlist)}
             rows.append(row)
             if "draft_checks_per_s" in row:
                 print(f"{backend:<8} {system:<10} {row['plain_checks_per_s']:8.2f} {row['draft_checks_per_s']:8.2f} "
                       f"{row['speedup']:7.2f}x {row['identical']:>5}/{row['translations']:<4} {row['near_ties']:5} "
                       f"{row['real_differences']:5} {row['passes_per_sentence']:11.1f} {row['tokens_per_pass']:9.2f} "
                       f"{row['proposal_acceptance']:7.2f}", flush=True)
+                if "shortlist" in row:
+                    short = row["shortlist"]
+                    print(f"{'':<19} shortlist of {short['pieces']} pieces: {short['checks_per_s']:.2f} checks/s, "
+                          f"{short['changed']} of {row['translations']} translations changed", flush=True)
             else:
                 print(f"{backend:<8} {system:<10} {row['plain_checks_per_s']:8.2f} {'-':>8} (no draft decoder)",
                       flush=True)

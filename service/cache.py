@@ -541,7 +541,7 @@ class CachedModel:
         used = self.decoder_for(decoder, beam_size)
         model, backend, options = self._key_parts()
         if used == "draft":
-            options = {**options, "decoder": used}
+            options = {**options, "decoder": used, "shortlist": int(getattr(self._model, "shortlist", 0) or 0)}
         generation = {**options, "beam_size": beam_size, "max_length": max_length}
         text_keys = [cache_key(TRANSLATE, model, backend, generation, text) for text in sources]
         score_keys = [cache_key(SCORE, model, backend, options, s, d) for s, d in zip(sources, drafts)]

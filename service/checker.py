@@ -128,7 +128,8 @@ class Checker:
             backend=str(getattr(forward, "backend", "fp32")) if forward else "none",
             glossary_checksum=self.terms.glossary.checksum if self.terms else None,
             weights=self.weights,
-            decoder=self.decoder if forward else "none",
+            decoder=(f"{self.decoder}+shortlist{settings.shortlist}" if self.decoder == "draft" and settings.shortlist
+                     else self.decoder) if forward else "none",
         )
 
     @classmethod
@@ -164,6 +165,12 @@ class Checker:
                     f"`{flag} DIR` or set {env}=DIR."
                 )
                 raise exc.with_role(f"{role} ({src}->{tgt})", hint) from exc
+        if settings.shortlist:
+            for model in models:
+                why = getattr(model, "shortlist_support", lambda: "the ct2 backend has no draft decoder")()
+                if why:
+                    raise ValueError(f"CONTRESENS_SHORTLIST={settings.shortlist}: {why}")
+                cast(Translator, model).shortlist = settings.shortlist
         checker = cls(forward=models[0], backward=models[1], settings=settings, glossary=glossary)
         if settings.cache:
             checker.use_cache(TranslationCache(settings.cache_path, memory_items=settings.cache_memory_items))

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     cache_memory_items: int = Field(default=10_000, ge=0, description="Entries of the in-memory LRU in front of "
                                     "the cache file.")
     beam_size: int = Field(default=4, ge=1, le=16)
+    shortlist: int = Field(
+        default=0, ge=0, le=1_000_000, description="Draft decoder only: choose each generated token among this many "
+        "most frequent target pieces and the pieces of the batch's texts (0: the whole vocabulary). Faster "
+        "output layer, but it may change translations: off by default.")
     decoder: Literal["auto", "plain", "draft"] = Field(
         default="auto", description="Greedy generation (beam 1): draft (verified against the other side of the "
         "pair, one encoder pass per text), plain (generate, then forced decoding) or auto (draft on the torch "

@@ -228,13 +228,27 @@ class DraftDecoder:
         return torch.cat([self.model.lm_head(hidden[a : a + LOGIT_ROWS]) + self.model.final_logits_bias[0]
                           for a in range(0, hidden.shape[0], LOGIT_ROWS)])
 
+    def _shortlisted(self, hidden: Any, positions: Any, candidates: Any, max_length: int) -> Any:
+        """Greedy's choice among `candidates` (ids, with the end token, without banned ones) only: the
+        output layer's rows of those ids, as Marian's lexical shortlists and CTranslate2's
+        `vocabulary_mapping` compute it."""
+        weight = self.model.lm_head.weight[candidates]
+        bias = self.model.final_logits_bias[0, candidates]
+        logits = hidden @ weight.T + bias
+        eos = int((candidates == self.eos_id).nonzero()[0, 0]) if self.rules.forced_eos is not None else None
+        return candidates[_argmax(logits, positions, GreedyRules((), eos), max_length)]
+
     def decode(self, encoder: Any, encoder_mask: Any, drafts: Sequence[Sequence[int]], *,
-               max_length: int) -> tuple[list[list[int]], list[list[float]], DraftStats]:
+               max_length: int, shortlist: Sequence[int] | None = None,
+               ) -> tuple[list[list[int]], list[list[float]], DraftStats]:
         """Greedy output ids of each row (end token included when emitted), the forced-decoding
         log-probability of every draft token, and the counts.
 
         `encoder` is the encoder's last hidden state of the batch (rows in the drafts' order),
-        `encoder_mask` its attention mask; each draft ends with the end-of-sentence id."""
+        `encoder_mask` its attention mask; each draft ends with the end-of-sentence id. `shortlist`: the
+        ids the verification passes choose among (the first pass, the drafts' forced decoding, always
+        sees the whole vocabulary, whose log-sum-exp its scores need); the end token is added and banned
+        ids are removed. A shortlist may change the output (when greedy's choice is not in it)."""
         import torch
         from transformers import DynamicCache, EncoderDecoderCache
 
@@ -290,6 +304,10 @@ class DraftDecoder:
         kept = kept[active]
         encoder, cross = encoder[active], cross[active]
         limit = int(self.model.config.max_position_embeddings) - 1
+        candidates = None
+        if shortlist is not None:
+            ids_ = sorted((set(shortlist) | {self.eos_id}) - set(self.rules.banned))
+            candidates = torch.tensor(ids_, dtype=torch.long, device=device)
         acceptance = [[1, 2] for _ in range(self.window)]  # per proposal index: [accepted, tried] (a prior of 1/2)
         while active:
             proposals: list[list[int]] = []
@@ -319,7 +337,10 @@ class DraftDecoder:
                                 dim=-1)
             self_mask = torch.where(allowed, 0.0, low).to(dtype).unsqueeze(1)
             hidden = self._layers(ids, positions, self_mask, encoder, cross, cache)
-            choice = _argmax(self._logits(hidden[new]), positions[new], self.rules, max_length).tolist()
+            if candidates is None:
+                choice = _argmax(self._logits(hidden[new]), positions[new], self.rules, max_length).tolist()
+            else:
+                choice = self._shortlisted(hidden[new], positions[new], candidates, max_length).tolist()
             stats.passes += 1
             stats.positions += len(active) * width
             keep_new = torch.zeros_like(new)

@@ -315,6 +315,8 @@ class Translator:
         self.max_positions = min(positions, int(getattr(tokenizer, "model_max_length", positions) or positions))
         self._ids: dict[str, list[int]] = {}
         self.draft_stats = DraftStats()  # what draft-verified decoding did, for benchmarks
+        self.shortlist = 0  # most frequent target pieces of a draft decoder's output shortlist (0: none)
+        self._frequent: list[int] | None = None
 
     @classmethod
     def load(
@@ -636,6 +638,23 @@ class Translator:
                 scores[i] = TokenScores(drafts[i], tuple(pieces), tuple(logprobs), tuple(spans))
         return translations, [s for s in scores if s is not None]
 
+    def shortlist_support(self) -> str:
+        """Why an output shortlist cannot apply to this model's generations, or "" when it can."""
+        import torch
+
+        if not isinstance(self.model.lm_head, torch.nn.Linear):
+            return f"the {self.backend} backend's output layer is quantized: shortlists run on fp32, bf16 and fp16"
+        return ""
+
+    def frequent_pieces(self, count: int) -> list[int]:
+        """The ids of the `count` most frequent target pieces (highest SentencePiece unigram score)."""
+        if self._frequent is None or len(self._frequent) < count:
+            spm = self.tokenizer.spm_target
+            vocab = self.tokenizer.get_vocab()
+            ranked = sorted(range(spm.GetPieceSize()), key=lambda i: spm.GetScore(i), reverse=True)
+            self._frequent = [vocab[p] for p in (spm.IdToPiece(i) for i in ranked) if p in vocab]
+        return self._frequent[:count]
+
     def _draft_batch(self, source_ids: list[list[int]], draft_ids: list[list[int]], *,
                      max_length: int) -> tuple[list[str], list[list[float]]]:
         """One batch through the encoder once and the draft decoder: translations and draft log-probabilities."""
@@ -652,7 +671,15 @@ class Translator:
         input_ids, mask = self._padded(source_ids)
         with torch.inference_mode(), self._autocast():
             encoder = self.model.model.encoder(input_ids=input_ids, attention_mask=mask).last_hidden_state
-            tokens, logprobs, stats = decoder.decode(encoder, mask, draft_ids, max_length=max_length)
+            shortlist = None
+            if self.shortlist and not self.shortlist_support():
+                # candidates of the batch: frequent pieces, and every piece of its sources and drafts
+                # (opus-mt vocabularies are shared between the two languages)
+                shortlist = {*self.frequent_pieces(self.shortlist), *(i for row in draft_ids for i in row)}
+                if not getattr(self.tokenizer, "separate_vocabs", False):
+                    shortlist.update(i for row in source_ids for i in row)
+            tokens, logprobs, stats = decoder.decode(encoder, mask, draft_ids, max_length=max_length,
+                                                     shortlist=sorted(shortlist) if shortlist else None)
         self.draft_stats.add(stats)
         return list(self.tokenizer.batch_decode(tokens, skip_special_tokens=True)), logprobs
 

@@ -204,3 +204,40 @@ def test_the_batcher_merges_concurrent_calls(fr_en: Translator) -> None:
     for i, want in enumerate(expected[1]):
         assert results[i][1][0].logprobs == pytest.approx(want.logprobs, abs=1e-5)
     assert stats.model_calls < len(SOURCES) and stats.requests == len(SOURCES)
+
+
+def test_an_output_shortlist_chooses_among_its_pieces(tiny_models: dict[str, Path]) -> None:
+    translator = Translator.load(str(tiny_models["fr-en"]), device="cpu")
+    full, full_scores = translator.translate_and_score(SOURCES, DRAFTS, beam_size=1, max_length=MAX_LENGTH)
+    config = translator.model.config
+    rules, _ = rules_for(translator.model.generation_config, translator.tokenizer.pad_token_id)
+    assert rules is not None
+    decoder = DraftDecoder(translator.model, start_id=config.decoder_start_token_id, eos_id=config.eos_token_id,
+                           pad_id=translator.tokenizer.pad_token_id, rules=rules)
+    ids, mask = translator._padded([translator.source_ids(t) for t in SOURCES])
+    drafts = [translator.tokenizer(text_target=t)["input_ids"] for t in DRAFTS]
+    with torch.inference_mode():
+        encoder = translator.model.model.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+        whole = decoder.decode(encoder, mask, drafts, max_length=MAX_LENGTH)[0]
+        every = decoder.decode(encoder, mask, drafts, max_length=MAX_LENGTH, shortlist=range(config.vocab_size))[0]
+    assert every == whole  # a shortlist of every id is the whole vocabulary
+    frequent = translator.frequent_pieces(5)
+    assert len(frequent) == 5 and len(set(frequent)) == 5
+    allowed = set(frequent) | {i for d in drafts for i in d} | {i for row in ids.tolist() for i in row}
+    with torch.inference_mode():
+        short = decoder.decode(encoder, mask, drafts, max_length=MAX_LENGTH, shortlist=sorted(allowed))[0]
+    assert all(set(row) <= allowed | {config.eos_token_id} for row in short)
+    plain = _plain_ids(translator, SOURCES)
+    assert (short != plain) == any(set(row) - allowed for row in plain)  # changed only where it had to
+    translator.shortlist = 5  # through the Translator: the batch's pieces and the 5 most frequent
+    _, scores = translator.translate_and_score(SOURCES, DRAFTS, beam_size=1, max_length=MAX_LENGTH)
+    assert [s.logprobs for s in scores] == [s.logprobs for s in full_scores]  # forced decoding: whole vocabulary
+
+
+def test_the_shortlist_is_in_the_signature_and_refused_where_it_cannot_run(tiny_models: dict[str, Path]) -> None:
+    settings = {"forward_model": str(tiny_models["fr-en"]), "backward_model": str(tiny_models["en-fr"]),
+                "device": "cpu", "beam_size": 1, "max_length": MAX_LENGTH, "cache": False}
+    checker = Checker.from_settings(Settings(shortlist=100, **settings))
+    assert "|decoder:draft+shortlist100|" in checker.signature
+    with pytest.raises(ValueError, match="quantized"):
+        Checker.from_settings(Settings(shortlist=100, backend="int8", **settings))
