@@ -165,13 +165,15 @@ def load(base: str, concurrency: int, requests: int) -> dict[str, float]:
 
 
 def batch_counts(base: str) -> tuple[float, float]:
-    """(model calls, texts) of backward translation so far, from /metrics."""
+    """(model calls, texts) of backward translation so far, from /metrics: `translate` calls, or `check`
+    calls (generation and forced decoding together) with the draft decoder."""
     values: dict[str, float] = {}
     for line in httpx.get(f"{base}/metrics").text.splitlines():
         for name in ("count", "sum"):
             prefix = f"contresens_model_batch_items_{name}{{"
-            if line.startswith(prefix) and 'kind="translate"' in line and 'model="backward"' in line:
-                values[name] = float(line.rsplit(" ", 1)[1])
+            if line.startswith(prefix) and ('kind="translate"' in line or 'kind="check"' in line) \
+                    and 'model="backward"' in line:
+                values[name] = values.get(name, 0.0) + float(line.rsplit(" ", 1)[1])
     return values.get("count", 0.0), values.get("sum", 0.0)
 
 
