@@ -58,3 +58,13 @@ def test_pass_rates_time_each_pass_with_real_models(fr_en: Translator, en_fr: Tr
     rates = pass_rates(fr_en, en_fr, pairs, max_length=8, batch_size=2)
     assert list(rates) == ["generate fr->en", "generate en->fr", "score fr->en", "score en->fr"]
     assert all(r > 0 for r in rates.values())
+
+
+def test_work_per_check_with_one_encoder_pass_and_draft_verification() -> None:
+    shape = Shape(d_model=512, ffn=2048, encoder_layers=6, decoder_layers=6, vocab=59514)
+    plain = shape.segment(44, 36, 48)
+    shared = shape.segment_shared(44, 36, 48)
+    encoder = shape.encoder_token() + shape.cross_keys()
+    assert plain - shared == pytest.approx(encoder * (44 + 36))  # two of the four encoder passes saved
+    half = shape.segment_shared(44, 36, 48, positions_per_token=0.5)
+    assert shared - half == pytest.approx(shape.decoder_token() * 48)  # half of both generations' positions
