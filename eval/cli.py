@@ -62,9 +62,10 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--beam-size", type=int, metavar="N", help="beam size for translations (default 4)")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default auto)")
     parser.add_argument("--offline", action="store_true", default=None, help="never contact the model hub")
-    parser.add_argument("--decoder", choices=["auto", "plain", "draft"],
-                        help="greedy generation: draft-verified (one encoder pass per text, the same output) or "
-                             "plain (default auto: draft where it applies, see the README)")
+    parser.add_argument("--decoder", choices=["auto", "plain", "draft", "shared"],
+                        help="draft (greedy, verified against the other side: the same output, less work), shared "
+                             "(one encoder pass per text for generation and forced decoding) or plain (default "
+                             "auto: draft for greedy, shared for beam search, plain on ct2; see the README)")
     parser.add_argument("--backend", choices=["fp32", "int8", "bf16", "fp16", "ct2"],
                         help="numeric path (default fp32; int8 and ct2 are fastest on CPU, see the README)")
     parser.add_argument("--ct2-compute-type", choices=["int8", "int8_float32", "int8_float16", "int8_bfloat16",

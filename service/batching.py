@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 TRANSLATE = "translate"
 SCORE = "score"
 CHECK = "check"  # translate_and_score: a generation and the forced decoding of its draft
-DECODER_CODES = ("auto", "plain", "draft")
+DECODER_CODES = ("auto", "plain", "draft", "shared")
 
 
 class QueueFullError(RuntimeError):

@@ -542,6 +542,8 @@ class CachedModel:
         model, backend, options = self._key_parts()
         if used == "draft":
             options = {**options, "decoder": used, "shortlist": int(getattr(self._model, "shortlist", 0) or 0)}
+        elif used == "shared":
+            options = {**options, "decoder": used}
         generation = {**options, "beam_size": beam_size, "max_length": max_length}
         text_keys = [cache_key(TRANSLATE, model, backend, generation, text) for text in sources]
         score_keys = [cache_key(SCORE, model, backend, options, s, d) for s, d in zip(sources, drafts)]

@@ -79,12 +79,12 @@ def _gap_position(sentences: Sequence[Sentence], links: Sequence[Link], k: int, 
 
 
 def _decoder(model: TranslationModel, settings: Settings) -> str:
-    """The decoder the checker's generations run with ("draft" or "plain"), from the model's own answer;
-    a model without `decoder_for` (CTranslate2) runs the plain one, and refuses an explicit `draft`."""
+    """The decoder the checker's generations run with ("draft", "shared" or "plain"), from the model's own
+    answer; a model without `decoder_for` (CTranslate2) runs the plain one, and refuses an explicit other."""
     decoder_for = getattr(model, "decoder_for", None)
     if decoder_for is None:
-        if settings.decoder == "draft":
-            raise ValueError("the draft decoder needs a torch backend (fp32, int8, bf16 or fp16), not "
+        if settings.decoder in ("draft", "shared"):
+            raise ValueError(f"the {settings.decoder} decoder needs a torch backend (fp32, int8, bf16 or fp16), not "
                              f"{getattr(model, 'backend', 'this one')}")
         return "plain"
     return str(decoder_for(settings.decoder, settings.beam_size))
@@ -307,13 +307,14 @@ class Checker:
         s = self.settings
         forward, backward = self.forward, self.backward
         decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
-        if self.decoder == "draft":
+        if self.decoder in ("draft", "shared"):
             forward, backward = cast(DraftModel, forward), cast(DraftModel, backward)
             # each direction's generation has the other side as its draft, and its forced decoding is of that
             # draft: one call per direction (`Translator.translate_and_score`), each text encoded once
             pair_calls: dict[str, Callable[[], Any]] = {
-                "forward": lambda: forward.translate_and_score(src_texts, mt_texts, decoder="draft", **decoding),
-                "backward": lambda: backward.translate_and_score(mt_texts, src_texts, decoder="draft", **decoding),
+                "forward": lambda: forward.translate_and_score(src_texts, mt_texts, decoder=self.decoder, **decoding),
+                "backward": lambda: backward.translate_and_score(mt_texts, src_texts, decoder=self.decoder,
+                                                                 **decoding),
             }
             if self.concurrent_model_calls and src_texts:
                 with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="contresens-call") as pool:

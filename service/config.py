@@ -58,10 +58,11 @@ class Settings(BaseSettings):
         default=0, ge=0, le=1_000_000, description="Draft decoder only: choose each generated token among this many "
         "most frequent target pieces and the pieces of the batch's texts (0: the whole vocabulary). Faster "
         "output layer, but it may change translations: off by default.")
-    decoder: Literal["auto", "plain", "draft"] = Field(
-        default="auto", description="Greedy generation (beam 1): draft (verified against the other side of the "
-        "pair, one encoder pass per text), plain (generate, then forced decoding) or auto (draft on the torch "
-        "backends, plain on ct2 and for beam search).")
+    decoder: Literal["auto", "plain", "draft", "shared"] = Field(
+        default="auto", description="How generation and forced decoding run: draft (greedy, verified against "
+        "the other side of the pair, one encoder pass per text), shared (generate and forced decoding from one "
+        "encoder pass per text, any beam), plain (each encodes its texts) or auto (draft for greedy and shared "
+        "for beam search on the torch backends, plain on ct2).")
     max_length: int = Field(default=512, ge=8, le=1024, description="Maximum generated tokens per chunk.")
     batch_size: int = Field(default=16, ge=1, le=512)
     low_prob_threshold: float = Field(

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from service.translate import (
+    DECODERS,
     BackendUnavailableError,
     ModelUnavailableError,
     ResolvedModel,
@@ -258,8 +259,24 @@ class CT2Translator(Translator):
         hypotheses = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
         return list(self.tokenizer.batch_decode(hypotheses, skip_special_tokens=True))
 
+    def draft_support(self) -> str:
+        """CTranslate2 runs its own decoding loop: no draft-verified decoding (`service.draft_decoding`)."""
+        return "the ct2 backend runs CTranslate2's own decoding loop"
+
+    def shortlist_support(self) -> str:
+        """The output shortlist belongs to the draft decoder, which ct2 has not."""
+        return "the ct2 backend has no draft decoder (CTranslate2 has its own vocabulary_mapping)"
+
+    def decoder_for(self, decoder: str, beam_size: int) -> str:
+        """Always "plain": generation and forced decoding are CTranslate2 calls of their own."""
+        if decoder not in DECODERS:
+            raise ValueError(f"unknown decoder {decoder!r} (known: {', '.join(DECODERS)})")
+        if decoder in ("draft", "shared"):
+            raise ValueError(f"the {decoder} decoder needs a torch backend (fp32, int8, bf16 or fp16), not ct2")
+        return "plain"
+
     def _forced_logprobs(self, sources: list[str], source_ids: list[list[int]],
-                         target_ids: list[list[int]]) -> list[list[float]]:
+                         target_ids: list[list[int]], encoder: Any = None) -> list[list[float]]:
         """Log-probability of every target id of one batch (`</s>` included) with `score_batch`.
 
         The targets are passed without their `</s>`: CTranslate2 appends it and returns its

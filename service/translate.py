@@ -27,6 +27,7 @@ import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -245,10 +246,12 @@ class DraftModel(TranslationModel, Protocol):
                             decoder: str = "auto") -> tuple[list[str], list[TokenScores]]: ...
 
 
-DECODERS = ("auto", "plain", "draft")
+DECODERS = ("auto", "plain", "draft", "shared")
 """How `translate_and_score` generates: `draft` (draft-verified greedy search, one encoder pass per
-source; greedy only), `plain` (generate, then forced decoding, as `translate` and `score` do), `auto`
-(draft where it applies: greedy search on a torch backend whose generation config it supports)."""
+source; greedy only), `shared` (`generate` and forced decoding from one encoder pass per source: beam
+search), `plain` (generate, then forced decoding, each encoding its sources, as `translate` and `score`
+do), `auto` (draft for greedy search on a torch backend whose generation config it supports, shared for
+beam search on a torch backend, plain otherwise)."""
 
 
 LOGIT_ROWS = 256  # target positions per output-layer call in forced decoding (256 x 59,514 floats: 61 MB)
@@ -427,7 +430,7 @@ class Translator:
         return list(self.tokenizer.batch_decode(generated, skip_special_tokens=True))
 
     def _forced_logprobs(self, sources: list[str], source_ids: list[list[int]],
-                         target_ids: list[list[int]]) -> list[list[float]]:
+                         target_ids: list[list[int]], encoder: Any = None) -> list[list[float]]:
         """Log-probability of every target id of one batch, given its source and the previous ids.
 
         The decoder inputs are the targets shifted right (as the model does for its own loss, which is
@@ -435,7 +438,8 @@ class Translator:
         is its logit minus the log-sum-exp of its row, without a full log-softmax tensor. The output
         layer (59,514 words wide for opus-mt) runs on the real target positions only, padding left out,
         `LOGIT_ROWS` positions at a time: the logits of a whole batch of 32 news sentences would take
-        over half a gigabyte, twice over with the log-sum-exp."""
+        over half a gigabyte, twice over with the log-sum-exp. `encoder`: the batch's encoder output, when
+        its generation already computed it (`translate_and_score`)."""
         import torch
 
         input_ids, mask = self._padded(source_ids)
@@ -453,7 +457,8 @@ class Translator:
             valid[row, : len(ids)] = True
         valid = valid.to(self.device)
         with torch.inference_mode(), self._autocast():
-            hidden = self.model.model(input_ids=input_ids, attention_mask=mask, use_cache=False,
+            given = {"input_ids": input_ids} if encoder is None else {"encoder_outputs": (encoder,)}
+            hidden = self.model.model(**given, attention_mask=mask, use_cache=False,
                                       decoder_input_ids=decoder_ids.to(self.device)).last_hidden_state[valid]
             wanted = labels.to(self.device)[valid]
             values = torch.cat([
@@ -586,16 +591,18 @@ class Translator:
         return why
 
     def decoder_for(self, decoder: str, beam_size: int) -> str:
-        """The decoder `translate_and_score` runs for a requested one: "draft" or "plain".
+        """The decoder `translate_and_score` runs for a requested one: "draft", "shared" or "plain".
 
         Raises ValueError for `draft` where it cannot run (beam search, an unsupported generation config)."""
         if decoder not in DECODERS:
             raise ValueError(f"unknown decoder {decoder!r} (known: {', '.join(DECODERS)})")
+        if decoder in ("plain", "shared"):
+            return decoder
         why = "beam search keeps the plain decoder (draft verification is greedy)" if beam_size != 1 \
             else self.draft_support()
         if decoder == "draft" and why:
             raise ValueError(f"the draft decoder cannot run here: {why}")
-        return "plain" if decoder == "plain" or why else "draft"
+        return "shared" if why else "draft"
 
     def translate_and_score(self, sources: Sequence[str], drafts: Sequence[str], *, beam_size: int = 4,
                             max_length: int = 512, batch_size: int = 16,
@@ -609,7 +616,8 @@ class Translator:
         if len(sources) != len(drafts):
             raise ValueError(f"translate_and_score() needs as many drafts as sources, got {len(sources)} and "
                              f"{len(drafts)}")
-        if self.decoder_for(decoder, beam_size) == "plain":
+        used = self.decoder_for(decoder, beam_size)
+        if used == "plain":
             return (self.translate(sources, beam_size=beam_size, max_length=max_length, batch_size=batch_size),
                     self.score(sources=sources, targets=drafts, batch_size=batch_size))
         limit = self.max_positions - 2
@@ -619,7 +627,7 @@ class Translator:
         translations: list[str] = [""] * len(sources)
         scores: list[TokenScores | None] = [None] * len(sources)
         if rest:
-            for i, text, scored in zip(rest, self.translate([sources[i] for i in rest], beam_size=1,
+            for i, text, scored in zip(rest, self.translate([sources[i] for i in rest], beam_size=beam_size,
                                                             max_length=max_length, batch_size=batch_size),
                                        self.score(sources=[sources[i] for i in rest],
                                                   targets=[drafts[i] for i in rest], batch_size=batch_size)):
@@ -630,8 +638,8 @@ class Translator:
         order = sorted(whole, key=lambda i: len(ids[i]) + len(prepared[i][0]), reverse=True)
         lengths = [widths.get(i, 0) for i in range(len(sources))]
         for batch in batches(order, lengths, batch_size, self.max_batch_tokens):
-            outputs, values = self._draft_batch([ids[i] for i in batch], [prepared[i][0] for i in batch],
-                                                max_length=max_length)
+            run = self._draft_batch if used == "draft" else partial(self._shared_batch, beam_size=beam_size)
+            outputs, values = run([ids[i] for i in batch], [prepared[i][0] for i in batch], max_length=max_length)
             for i, text, logprobs in zip(batch, outputs, values):
                 _, pieces, spans = prepared[i]
                 translations[i] = text
@@ -654,6 +662,22 @@ class Translator:
             ranked = sorted(range(spm.GetPieceSize()), key=lambda i: spm.GetScore(i), reverse=True)
             self._frequent = [vocab[p] for p in (spm.IdToPiece(i) for i in ranked) if p in vocab]
         return self._frequent[:count]
+
+    def _shared_batch(self, source_ids: list[list[int]], draft_ids: list[list[int]], *, max_length: int,
+                      beam_size: int) -> tuple[list[str], list[list[float]]]:
+        """One batch through the encoder once, then `generate` (beam search) and the drafts' forced
+        decoding from that encoder output: translations and draft log-probabilities."""
+        import torch
+        from transformers.modeling_outputs import BaseModelOutput
+
+        input_ids, mask = self._padded(source_ids)
+        with torch.inference_mode(), self._autocast():
+            encoder = self.model.model.encoder(input_ids=input_ids, attention_mask=mask).last_hidden_state
+            logprobs = self._forced_logprobs([], source_ids, draft_ids, encoder=encoder)
+            generated = self.model.generate(encoder_outputs=BaseModelOutput(last_hidden_state=encoder),
+                                            attention_mask=mask, num_beams=beam_size, max_length=max_length,
+                                            do_sample=False)
+        return list(self.tokenizer.batch_decode(generated, skip_special_tokens=True)), logprobs
 
     def _draft_batch(self, source_ids: list[list[int]], draft_ids: list[list[int]], *,
                      max_length: int) -> tuple[list[str], list[list[float]]]:

@@ -173,7 +173,14 @@ def test_compute_type_comes_from_the_settings_into_the_signature(tiny_models: di
     checker = Checker.from_settings(Settings(forward_model=str(tiny_models["fr-en"]),
                                              backward_model=str(tiny_models["en-fr"]), backend="ct2", cache=False))
     assert checker.forward is not None and checker.forward.dtype == "float32"
-    assert "|backend:ct2|dtype:float32|" in checker.signature
+    assert "|backend:ct2|dtype:float32|decoder:plain|" in checker.signature
+    greedy = Checker.from_settings(Settings(forward_model=str(tiny_models["fr-en"]), beam_size=1, cache=False,
+                                            backward_model=str(tiny_models["en-fr"]), backend="ct2"))
+    assert "|decoder:plain|" in greedy.signature  # CTranslate2 decodes on its own: no draft decoder
+    assert greedy.check(source="Le parquet a fait appel.", translation="The prosecution appealed.").segments
+    with pytest.raises(ValueError, match="needs a torch backend"):
+        Checker.from_settings(Settings(forward_model=str(tiny_models["fr-en"]), beam_size=1, decoder="draft",
+                                       backward_model=str(tiny_models["en-fr"]), backend="ct2", cache=False))
     with pytest.raises(ValueError, match="compute_type is for the ct2 backend"):
         Translator.load(str(tiny_models["fr-en"]), device="cpu", backend="int8", compute_type="int8")
 

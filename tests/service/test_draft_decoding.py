@@ -137,8 +137,9 @@ def test_pairs_the_model_cannot_take_whole_go_the_plain_way(fr_en: Translator) -
 
 def test_the_decoder_that_runs(fr_en: Translator) -> None:
     assert fr_en.decoder_for("auto", 1) == "draft"
-    assert fr_en.decoder_for("auto", 4) == "plain"  # beam search keeps the plain path
+    assert fr_en.decoder_for("auto", 4) == "shared"  # beam search: generate and forced decoding share the encoder
     assert fr_en.decoder_for("plain", 1) == "plain"
+    assert fr_en.decoder_for("shared", 1) == "shared"
     with pytest.raises(ValueError, match="beam search"):
         fr_en.decoder_for("draft", 4)
     with pytest.raises(ValueError, match="unknown decoder"):
@@ -149,7 +150,7 @@ def test_a_generation_config_it_cannot_follow_falls_back(tiny_models: dict[str, 
     translator = Translator.load(str(tiny_models["fr-en"]), device="cpu")
     translator.model.generation_config.no_repeat_ngram_size = 3
     assert "no_repeat_ngram_size" in translator.draft_support()
-    assert translator.decoder_for("auto", 1) == "plain"
+    assert translator.decoder_for("auto", 1) == "shared"  # generate follows its own config
     with pytest.raises(ValueError, match="no_repeat_ngram_size"):
         translator.decoder_for("draft", 1)
     texts, _ = translator.translate_and_score(SOURCES, DRAFTS, beam_size=1, max_length=MAX_LENGTH)
@@ -241,3 +242,10 @@ def test_the_shortlist_is_in_the_signature_and_refused_where_it_cannot_run(tiny_
     assert "|decoder:draft+shortlist100|" in checker.signature
     with pytest.raises(ValueError, match="quantized"):
         Checker.from_settings(Settings(shortlist=100, backend="int8", **settings))
+
+
+def test_beam_search_shares_the_encoder_and_gives_the_plain_results(fr_en: Translator) -> None:
+    texts, scores = fr_en.translate_and_score(SOURCES, DRAFTS, beam_size=4, max_length=MAX_LENGTH)
+    assert texts == fr_en.translate(SOURCES, beam_size=4, max_length=MAX_LENGTH)
+    for got, want in zip(scores, fr_en.score(sources=SOURCES, targets=DRAFTS), strict=True):
+        assert got.pieces == want.pieces and got.logprobs == pytest.approx(want.logprobs, abs=1e-5)
