@@ -283,12 +283,13 @@ class DraftDecoder:
         choice = _argmax(picked, positions[valid], self.rules, max_length).tolist()
         scores: list[list[float]] = []
         kept = valid.clone()  # physical cache slots each row keeps (its own sequence)
-        offset = 0
+        offset = agree = 0
         for b, row in enumerate(rows):
             n = len(row.draft)
             scores.append([float(v) for v in logprobs[offset : offset + n]])
             greedy = choice[offset : offset + n]
             offset += n
+            agree += sum(g == d for g, d in zip(greedy, row.draft))
             k = next((i for i in range(n) if greedy[i] != row.draft[i]), n)
             row.tokens = row.draft[:k] + ([greedy[k]] if k < n else [])
             row.pointer = k
@@ -308,7 +309,9 @@ class DraftDecoder:
         if shortlist is not None:
             ids_ = sorted((set(shortlist) | {self.eos_id}) - set(self.rules.banned))
             candidates = torch.tensor(ids_, dtype=torch.long, device=device)
-        acceptance = [[1, 2] for _ in range(self.window)]  # per proposal index: [accepted, tried] (a prior of 1/2)
+        # per proposal index: [accepted, tried], first the drafts' agreement with the argmax at every position of
+        # the first pass (teacher-forced): how often a draft token is the model's choice once the prefix agrees
+        acceptance = [[agree + 1, offset + 2] for _ in range(self.window)]
         while active:
             proposals: list[list[int]] = []
             starts: list[int] = []

@@ -249,3 +249,16 @@ def test_beam_search_shares_the_encoder_and_gives_the_plain_results(fr_en: Trans
     assert texts == fr_en.translate(SOURCES, beam_size=4, max_length=MAX_LENGTH)
     for got, want in zip(scores, fr_en.score(sources=SOURCES, targets=DRAFTS), strict=True):
         assert got.pieces == want.pieces and got.logprobs == pytest.approx(want.logprobs, abs=1e-5)
+
+
+def test_a_good_draft_is_verified_many_tokens_a_pass(fr_en: Translator) -> None:
+    # the model's own output with one token changed early: greedy leaves the draft once, then the
+    # re-synchronised rest is proposed and accepted in a few passes instead of one pass per token
+    plain = _plain_ids(fr_en, SOURCES)
+    vocab = fr_en.model.config.vocab_size
+    drafts = [[*ids[:2], (ids[2] + 1) % (vocab - 1) or 1, *ids[3:]] if len(ids) > 4 else ids for ids in plain]
+    tokens, _, stats = _decode(fr_en, SOURCES, drafts)
+    assert tokens == plain
+    long_rows = [p for p, ids in zip(stats.per_sentence_passes, plain, strict=True) if len(ids) > 4]
+    assert long_rows and max(long_rows) <= 4 < min(len(ids) for ids in plain if len(ids) > 4)
+    assert stats.accepted > 0 and stats.as_dict()["tokens_per_pass"] > 3
