@@ -117,6 +117,12 @@ class _Row:
     window: int = WINDOW  # draft tokens to propose next: 0 after an outright rejection, doubled after a full accept
     passes: int = 0
     done: bool = False
+    ngrams: dict[tuple[int, ...], list[int]] = field(default_factory=dict)  # 1- to 3-grams -> their starts
+
+    def __post_init__(self) -> None:
+        for n in (1, 2, 3):
+            for j in range(len(self.draft) - n + 1):
+                self.ngrams.setdefault(tuple(self.draft[j : j + n]), []).append(j)
 
 
 def _propose(row: _Row, window: int) -> tuple[list[int], int]:
@@ -131,11 +137,10 @@ def _propose(row: _Row, window: int) -> tuple[list[int], int]:
     for n in (3, 2, 1):
         if len(tokens) < n or (n == 1 and row.window == 0):
             continue
-        tail = tokens[-n:]
-        near = range(max(0, q - n - 4), min(len(draft) - n, q + 6) + 1)
-        hits = [j for j in near if draft[j:j + n] == tail]
+        starts = row.ngrams.get(tuple(tokens[-n:]), [])
+        hits = [j for j in starts if q - n - 4 <= j <= q + 6]
         if not hits and n >= 2:
-            hits = [j for j in range(0, len(draft) - n + 1) if draft[j:j + n] == tail]
+            hits = starts
         if hits:
             j = min(hits, key=lambda h: abs(h + n - q))
             return draft[j + n : j + n + max(window, MIN_WINDOW if n >= 2 else 0)], j + n
@@ -255,6 +260,10 @@ class DraftDecoder:
         device = encoder.device
         dtype = encoder.dtype
         low = torch.finfo(dtype).min
+        boolean = getattr(self.model.config, "_attn_implementation", "eager") == "sdpa"  # sdpa takes bool masks
+
+        def additive(allowed: Any) -> Any:
+            return allowed if boolean else torch.where(allowed, 0.0, low).to(dtype)
         rows = [_Row(list(d)) for d in drafts]
         stats = DraftStats(sentences=len(rows))
         cache = EncoderDecoderCache(DynamicCache(), DynamicCache())
@@ -273,8 +282,8 @@ class DraftDecoder:
         ids, valid, labels, positions = ids.to(device), valid.to(device), labels.to(device), positions.to(device)
         causal = torch.tril(torch.ones((width, width), dtype=torch.bool, device=device))
         allowed = causal.unsqueeze(0) & valid.unsqueeze(1)
-        self_mask = torch.where(allowed, 0.0, low).to(dtype).unsqueeze(1)
-        cross = torch.where(encoder_mask.bool(), 0.0, low).to(dtype)[:, None, None, :]
+        self_mask = additive(allowed).unsqueeze(1)
+        cross = additive(encoder_mask.bool())[:, None, None, :]
         hidden = self._layers(ids, positions, self_mask, encoder, cross, cache)
         picked = self._logits(hidden[valid])
         wanted = labels[valid]
@@ -338,7 +347,7 @@ class DraftDecoder:
             causal = torch.tril(torch.ones((width, width), dtype=torch.bool, device=device))
             allowed = torch.cat([kept.unsqueeze(1).expand(-1, width, -1), causal.unsqueeze(0) & new.unsqueeze(1)],
                                 dim=-1)
-            self_mask = torch.where(allowed, 0.0, low).to(dtype).unsqueeze(1)
+            self_mask = additive(allowed).unsqueeze(1)
             hidden = self._layers(ids, positions, self_mask, encoder, cross, cache)
             if candidates is None:
                 choice = _argmax(self._logits(hidden[new]), positions[new], self.rules, max_length).tolist()
