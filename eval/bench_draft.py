@@ -21,6 +21,8 @@ by side with:
 - passes per sentence (decoder calls that advanced it, the first pass included), tokens per pass,
   acceptance of proposed draft tokens, and the decoder positions the verification passes computed;
 - checks/s of both and the ratio;
+- with `--beam N` (N > 1), beam search with the `shared` decoder (one encoder pass per text for generation
+  and forced decoding) against plain, instead of the draft decoder;
 - with `--shortlist K` (float backends), the draft decoder again with an output shortlist (the K most
   frequent target pieces and the pieces of each batch's texts, `Translator.shortlist`): its checks/s and
   how many translations it changed against the whole vocabulary.
@@ -96,11 +98,14 @@ def _time(run: Any) -> tuple[float, Any]:
 
 
 def measure(forward: Any, backward: Any, pairs: list[tuple[str, str]], *, max_length: int, batch_size: int,
-            tie: float = TIE, shortlist: int = 0) -> dict[str, Any]:
-    """Plain and draft decoding of one corpus with loaded translators: the figures listed in the module doc."""
+            tie: float = TIE, shortlist: int = 0, beam: int = 1) -> dict[str, Any]:
+    """Plain and draft decoding of one corpus with loaded translators: the figures listed in the module doc.
+    With `beam` > 1 the second decoder is `shared` (beam search from one encoder pass per text), and a
+    difference is never a near tie (beam search is not an argmax)."""
     french = [s for s, _ in pairs]
     english = [t for _, t in pairs]
-    options = {"beam_size": 1, "max_length": max_length, "batch_size": batch_size}
+    options = {"beam_size": beam, "max_length": max_length, "batch_size": batch_size}
+    decoder = "draft" if beam == 1 else "shared"
     forward.translate(french[:2], beam_size=1, max_length=8)  # warm-up
     backward.translate(english[:2], beam_size=1, max_length=8)
     plain_s, plain = _time(lambda: (
@@ -113,21 +118,21 @@ def measure(forward: Any, backward: Any, pairs: list[tuple[str, str]], *, max_le
     for model in (forward, backward):
         model.draft_stats.__init__()  # counts of this run only
     draft_s, draft = _time(lambda: (
-        forward.translate_and_score(french, english, decoder="draft", **options),
-        backward.translate_and_score(english, french, decoder="draft", **options)))
+        forward.translate_and_score(french, english, decoder=decoder, **options),
+        backward.translate_and_score(english, french, decoder=decoder, **options)))
     identical = ties = real = 0
     for model, sources, ours, theirs in ((forward, french, plain[0], draft[0][0]),
                                         (backward, english, plain[2], draft[1][0])):
         for source, a, b in zip(sources, ours, theirs, strict=True):
             if a == b:
                 identical += 1
-            elif tie_gap(model, source, a, b) <= tie:
+            elif beam == 1 and tie_gap(model, source, a, b) <= tie:
                 ties += 1
             else:
                 real += 1
     stats = forward.draft_stats
     stats.add(backward.draft_stats)
-    if shortlist and not forward.shortlist_support():
+    if shortlist and beam == 1 and not forward.shortlist_support():
         forward.shortlist = backward.shortlist = shortlist
         short_s, short = _time(lambda: (
             forward.translate_and_score(french, english, decoder="draft", **options),
@@ -158,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", nargs="+", default=["fp32", "int8", "ct2"])
     parser.add_argument("--max-length", type=int, default=256, help="generated tokens at most (default 256)")
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--beam", type=int, default=1, help="beam size (default 1: the draft decoder; more: the "
+                        "shared decoder, beam search from one encoder pass per text, against plain)")
     parser.add_argument("--tie", type=float, default=TIE, help=f"near-tie logit gap (default {TIE:g})")
     parser.add_argument("--shortlist", type=int, default=0, metavar="K",
                         help="also time the draft decoder with an output shortlist of the K most frequent pieces "
@@ -192,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             row = {"backend": backend, "system": system, **measure(forward, backward, pairs,
                                                                    max_length=args.max_length,
                                                                    batch_size=args.batch_size, tie=args.tie,
-                                                                   shortlist=args.shortlist)}
+                                                                   shortlist=args.shortlist, beam=args.beam)}
             rows.append(row)
             if "draft_checks_per_s" in row:
                 print(f"{backend:<8} {system:<10} {row['plain_checks_per_s']:8.2f} {row['draft_checks_per_s']:8.2f} "

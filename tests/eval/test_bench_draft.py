@@ -48,3 +48,14 @@ def test_both_decoders_side_by_side_with_identical_outputs(tmp_path: Path, tiny_
         assert row["plain_checks_per_s"] > 0 and row["draft_checks_per_s"] > 0 and row["passes_per_sentence"] >= 1
     printed = capsys.readouterr().out
     assert "plain/s" in printed and "draft/s" in printed and "target 2x" in printed
+
+
+def test_beam_search_compares_the_shared_decoder(tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+    data = _data(tmp_path / "data")
+    out = tmp_path / "shared.json"
+    assert main(["--data", str(data), "--forward-model", str(tiny_models["fr-en"]), "--backward-model",
+                 str(tiny_models["en-fr"]), "--segments", "4", "--systems", "reference", "--backends", "fp32",
+                 "--max-length", "16", "--beam", "4", "--json", str(out)]) == 0
+    [row] = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert row["identical"] == row["translations"] == 8 and row["near_ties"] == 0
+    assert row["passes_per_sentence"] == 0  # no draft decoder ran
