@@ -115,8 +115,10 @@ def measure(forward: Any, backward: Any, pairs: list[tuple[str, str]], *, max_le
     row: dict[str, Any] = {"segments": len(pairs), "plain_checks_per_s": round(len(pairs) / plain_s, 2)}
     if not hasattr(forward, "translate_and_score"):
         return row
+    from service.draft_decoding import DraftStats
+
     for model in (forward, backward):
-        model.draft_stats.__init__()  # counts of this run only
+        model.draft_stats = DraftStats()  # counts of this run only
     draft_s, draft = _time(lambda: (
         forward.translate_and_score(french, english, decoder=decoder, **options),
         backward.translate_and_score(english, french, decoder=decoder, **options)))

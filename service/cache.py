@@ -503,12 +503,7 @@ class CachedModel:
             raise ValueError(f"score() needs as many sources as targets, got {len(sources)} and {len(targets)}")
         model, backend, options = self._key_parts()
         keys = [cache_key(SCORE, model, backend, options, s, t) for s, t in zip(sources, targets)]
-        results: dict[str, TokenScores] = {}
-        for key, value in self.cache.get_many(keys).items():
-            try:
-                results[key] = decode_scores(value)
-            except (ValueError, TypeError) as exc:  # an entry this code cannot read: compute it again
-                log.warning("translation cache: unreadable score entry %s (%s)", key[:12], exc)
+        results = self._cached_scores(keys)
         todo: dict[str, tuple[str, str]] = {}
         for key, source, target in zip(keys, sources, targets):
             if key not in results:
@@ -524,6 +519,16 @@ class CachedModel:
             results.update(new)
         self._count(len(keys), sum(1 for key in keys if key in todo), len(todo))
         return [results[key] for key in keys]
+
+    def _cached_scores(self, keys: Sequence[str]) -> dict[str, TokenScores]:
+        """The scores the cache holds for `keys`; an entry this code cannot read is left out (computed again)."""
+        results: dict[str, TokenScores] = {}
+        for key, value in self.cache.get_many(keys).items():
+            try:
+                results[key] = decode_scores(value)
+            except (ValueError, TypeError) as exc:
+                log.warning("translation cache: unreadable score entry %s (%s)", key[:12], exc)
+        return results
 
     def decoder_for(self, decoder: str, beam_size: int) -> str:
         """The wrapped model's decoder choice (`Translator.decoder_for`)."""
@@ -548,12 +553,7 @@ class CachedModel:
         text_keys = [cache_key(TRANSLATE, model, backend, generation, text) for text in sources]
         score_keys = [cache_key(SCORE, model, backend, options, s, d) for s, d in zip(sources, drafts)]
         texts = self.cache.get_many(text_keys)
-        scores: dict[str, TokenScores] = {}
-        for key, value in self.cache.get_many(score_keys).items():
-            try:
-                scores[key] = decode_scores(value)
-            except (ValueError, TypeError) as exc:
-                log.warning("translation cache: unreadable score entry %s (%s)", key[:12], exc)
+        scores = self._cached_scores(score_keys)
         todo: dict[tuple[str, str], tuple[str, str]] = {}
         for text_key, score_key, source, draft in zip(text_keys, score_keys, sources, drafts):
             if text_key not in texts or score_key not in scores:

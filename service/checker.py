@@ -300,41 +300,41 @@ class Checker:
             for d, (document, units) in enumerate(zip(documents, prepared))
         ]
 
+    def _call_all(self, calls: dict[str, Callable[[], Any]], together: bool) -> dict[str, Any]:
+        """Each call's result; issued at once from worker threads when `together` (see
+        `concurrent_model_calls`), one after the other otherwise."""
+        if not together:
+            return {name: call() for name, call in calls.items()}
+        with concurrent.futures.ThreadPoolExecutor(len(calls), thread_name_prefix="contresens-call") as pool:
+            futures = {name: pool.submit(call) for name, call in calls.items()}
+            return {name: future.result() for name, future in futures.items()}
+
     def _run_models(self, src_texts: list[str], mt_texts: list[str]) -> _ModelOutputs | None:
-        """The four model calls for aligned pairs, or None without models."""
+        """The model calls for aligned pairs (four, or one per direction with the draft and shared
+        decoders), or None without models."""
         if self.forward is None or self.backward is None:
             return None
         s = self.settings
-        forward, backward = self.forward, self.backward
+        together = self.concurrent_model_calls and bool(src_texts)
         decoding = {"beam_size": s.beam_size, "max_length": s.max_length, "batch_size": s.batch_size}
         if self.decoder in ("draft", "shared"):
-            forward, backward = cast(DraftModel, forward), cast(DraftModel, backward)
+            forward, backward = cast(DraftModel, self.forward), cast(DraftModel, self.backward)
             # each direction's generation has the other side as its draft, and its forced decoding is of that
             # draft: one call per direction (`Translator.translate_and_score`), each text encoded once
-            pair_calls: dict[str, Callable[[], Any]] = {
+            done = self._call_all({
                 "forward": lambda: forward.translate_and_score(src_texts, mt_texts, decoder=self.decoder, **decoding),
                 "backward": lambda: backward.translate_and_score(mt_texts, src_texts, decoder=self.decoder,
                                                                  **decoding),
-            }
-            if self.concurrent_model_calls and src_texts:
-                with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="contresens-call") as pool:
-                    futures = {name: pool.submit(call) for name, call in pair_calls.items()}
-                    done = {name: future.result() for name, future in futures.items()}
-            else:
-                done = {name: call() for name, call in pair_calls.items()}
+            }, together)
             (pseudo, forward_scores), (back, backward_scores) = done["forward"], done["backward"]
             return _ModelOutputs(back=back, pseudo=pseudo, forward=forward_scores, backward=backward_scores)
-        calls: dict[str, Callable[[], Any]] = {
-            "back": lambda: backward.translate(mt_texts, **decoding),
-            "pseudo": lambda: forward.translate(src_texts, **decoding),
-            "forward": lambda: forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size),
-            "backward": lambda: backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size),
-        }
-        if not self.concurrent_model_calls or not src_texts:
-            return _ModelOutputs(**{name: call() for name, call in calls.items()})
-        with concurrent.futures.ThreadPoolExecutor(len(calls), thread_name_prefix="contresens-call") as pool:
-            futures = {name: pool.submit(call) for name, call in calls.items()}
-            return _ModelOutputs(**{name: future.result() for name, future in futures.items()})
+        plain_forward, plain_backward = self.forward, self.backward
+        return _ModelOutputs(**self._call_all({
+            "back": lambda: plain_backward.translate(mt_texts, **decoding),
+            "pseudo": lambda: plain_forward.translate(src_texts, **decoding),
+            "forward": lambda: plain_forward.score(sources=src_texts, targets=mt_texts, batch_size=s.batch_size),
+            "backward": lambda: plain_backward.score(sources=mt_texts, targets=src_texts, batch_size=s.batch_size),
+        }, together))
 
     def _report(self, document: Document, units: list[_Unit], model_row: dict[int, int],
                 outputs: _ModelOutputs | None, names: Sequence[str], terms: TermDetector | LayeredTerms | None,

@@ -30,9 +30,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.translate import LOGIT_ROWS, Translator
+
 WINDOW = 8  # at most this many draft tokens proposed per verification pass
 MIN_WINDOW = 2  # proposed after a re-synchronising match of 2+ tokens, even by a row that stopped proposing
-LOGIT_ROWS = 256  # positions per output-layer call (as in forced decoding)
 
 
 @dataclass
@@ -150,7 +151,8 @@ def _propose(row: _Row, window: int) -> tuple[list[int], int]:
 
 
 def _argmax(logits: Any, positions: Any, rules: GreedyRules, max_length: int) -> Any:
-    """Greedy's choice at each row of `logits` (positions: the generated index each row predicts)."""
+    """Greedy's choice at each row of `logits` (positions: the generated index each row predicts); float32
+    logits are overwritten where the rules mask them."""
     import torch
 
     scores = logits.float()
@@ -226,12 +228,24 @@ class DraftDecoder:
                            use_cache=True)
         return hidden
 
-    def _logits(self, hidden: Any) -> Any:
-        """Output-layer logits of hidden states (rows of positions), `LOGIT_ROWS` at a time."""
+    def _choose(self, hidden: Any, positions: Any, max_length: int, *, labels: Any = None,
+                candidates: Any = None) -> tuple[list[int], list[float]]:
+        """Greedy's choice at each row of `hidden` (a position each) and, given `labels`, their
+        log-probabilities over the whole vocabulary, `LOGIT_ROWS` rows at a time, as forced decoding
+        computes them (`Translator._gather`): a batch's whole logits tensor is never held."""
         import torch
 
-        return torch.cat([self.model.lm_head(hidden[a : a + LOGIT_ROWS]) + self.model.final_logits_bias[0]
-                          for a in range(0, hidden.shape[0], LOGIT_ROWS)])
+        choices, logprobs = [], []
+        for a in range(0, hidden.shape[0], LOGIT_ROWS):
+            rows, at = hidden[a : a + LOGIT_ROWS], positions[a : a + LOGIT_ROWS]
+            if candidates is not None:
+                choices.append(self._shortlisted(rows, at, candidates, max_length))
+                continue
+            logits = self.model.lm_head(rows) + self.model.final_logits_bias[0]
+            if labels is not None:
+                logprobs.append(Translator._gather(logits, labels[a : a + LOGIT_ROWS]))
+            choices.append(_argmax(logits, at, self.rules, max_length))
+        return torch.cat(choices).tolist(), torch.cat(logprobs).tolist() if logprobs else []
 
     def _shortlisted(self, hidden: Any, positions: Any, candidates: Any, max_length: int) -> Any:
         """Greedy's choice among `candidates` (ids, with the end token, without banned ones) only: the
@@ -285,11 +299,7 @@ class DraftDecoder:
         self_mask = additive(allowed).unsqueeze(1)
         cross = additive(encoder_mask.bool())[:, None, None, :]
         hidden = self._layers(ids, positions, self_mask, encoder, cross, cache)
-        picked = self._logits(hidden[valid])
-        wanted = labels[valid]
-        logprobs = (picked.gather(-1, wanted.unsqueeze(-1)).squeeze(-1).float()
-                    - torch.logsumexp(picked.float(), dim=-1)).tolist()
-        choice = _argmax(picked, positions[valid], self.rules, max_length).tolist()
+        choice, logprobs = self._choose(hidden[valid], positions[valid], max_length, labels=labels[valid])
         scores: list[list[float]] = []
         kept = valid.clone()  # physical cache slots each row keeps (its own sequence)
         offset = agree = 0
@@ -349,10 +359,7 @@ class DraftDecoder:
                                 dim=-1)
             self_mask = additive(allowed).unsqueeze(1)
             hidden = self._layers(ids, positions, self_mask, encoder, cross, cache)
-            if candidates is None:
-                choice = _argmax(self._logits(hidden[new]), positions[new], self.rules, max_length).tolist()
-            else:
-                choice = self._shortlisted(hidden[new], positions[new], candidates, max_length).tolist()
+            choice, _ = self._choose(hidden[new], positions[new], max_length, candidates=candidates)
             stats.passes += 1
             stats.positions += len(active) * width
             keep_new = torch.zeros_like(new)

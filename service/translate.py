@@ -31,10 +31,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from service.draft_decoding import DraftStats
-
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
+
+    from service.draft_decoding import DraftStats
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 MODEL_FILES = ("config.json", "vocab.json", "source.spm", "target.spm") + WEIGHT_FILES
@@ -317,7 +317,9 @@ class Translator:
         positions = int(getattr(getattr(model, "config", None), "max_position_embeddings", 512))
         self.max_positions = min(positions, int(getattr(tokenizer, "model_max_length", positions) or positions))
         self._ids: dict[str, list[int]] = {}
-        self.draft_stats = DraftStats()  # what draft-verified decoding did, for benchmarks
+        from service.draft_decoding import DraftStats
+
+        self.draft_stats: DraftStats = DraftStats()  # what draft-verified decoding did, for benchmarks
         self.shortlist = 0  # most frequent target pieces of a draft decoder's output shortlist (0: none)
         self._frequent: list[int] | None = None
 
