@@ -257,6 +257,14 @@ class DraftDecoder:
         eos = int((candidates == self.eos_id).nonzero()[0, 0]) if self.rules.forced_eos is not None else None
         return candidates[_argmax(logits, positions, GreedyRules((), eos), max_length)]
 
+    def _mask(self, allowed: Any, dtype: Any) -> Any:
+        """An attention mask from where attention is allowed: boolean for SDPA, additive otherwise."""
+        import torch
+
+        if getattr(self.model.config, "_attn_implementation", "eager") == "sdpa":
+            return allowed
+        return torch.where(allowed, 0.0, torch.finfo(dtype).min).to(dtype)
+
     def decode(self, encoder: Any, encoder_mask: Any, drafts: Sequence[Sequence[int]], *,
                max_length: int, shortlist: Sequence[int] | None = None,
                ) -> tuple[list[list[int]], list[list[float]], DraftStats]:
@@ -271,18 +279,29 @@ class DraftDecoder:
         import torch
         from transformers import DynamicCache, EncoderDecoderCache
 
-        device = encoder.device
-        dtype = encoder.dtype
-        low = torch.finfo(dtype).min
-        boolean = getattr(self.model.config, "_attn_implementation", "eager") == "sdpa"  # sdpa takes bool masks
-
-        def additive(allowed: Any) -> Any:
-            return allowed if boolean else torch.where(allowed, 0.0, low).to(dtype)
         rows = [_Row(list(d)) for d in drafts]
         stats = DraftStats(sentences=len(rows))
         cache = EncoderDecoderCache(DynamicCache(), DynamicCache())
-        # -- first pass: forced decoding of the drafts ------------------------------------------------
-        width = max(len(d) for d in drafts)
+        cross = self._mask(encoder_mask.bool(), encoder.dtype)[:, None, None, :]
+        scores, kept, agreement = self._first_pass(rows, encoder, cross, cache, stats, max_length)
+        candidates = None
+        if shortlist is not None:
+            ids = sorted((set(shortlist) | {self.eos_id}) - set(self.rules.banned))
+            candidates = torch.tensor(ids, dtype=torch.long, device=encoder.device)
+        self._verify(rows, encoder, cross, cache, kept, agreement, stats, max_length, candidates)
+        stats.tokens = sum(len(row.tokens) for row in rows)
+        stats.per_sentence_passes = [row.passes for row in rows]
+        return [row.tokens for row in rows], scores, stats
+
+    def _first_pass(self, rows: list[_Row], encoder: Any, cross: Any, cache: Any, stats: DraftStats,
+                    max_length: int) -> tuple[list[list[float]], Any, tuple[int, int]]:
+        """Forced decoding of the drafts, filling `cache`: each draft token's log-probability, what greedy
+        emits up to its first difference with the draft, the mask of cache slots each row keeps, and
+        (agreeing positions, positions): how often the draft is the model's choice, teacher-forced."""
+        import torch
+
+        device = encoder.device
+        width = max(len(row.draft) for row in rows)
         ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
         valid = torch.zeros((len(rows), width), dtype=torch.bool)
         labels = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
@@ -295,9 +314,7 @@ class DraftDecoder:
         positions = torch.arange(width).expand(len(rows), width)
         ids, valid, labels, positions = ids.to(device), valid.to(device), labels.to(device), positions.to(device)
         causal = torch.tril(torch.ones((width, width), dtype=torch.bool, device=device))
-        allowed = causal.unsqueeze(0) & valid.unsqueeze(1)
-        self_mask = additive(allowed).unsqueeze(1)
-        cross = additive(encoder_mask.bool())[:, None, None, :]
+        self_mask = self._mask(causal.unsqueeze(0) & valid.unsqueeze(1), encoder.dtype).unsqueeze(1)
         hidden = self._layers(ids, positions, self_mask, encoder, cross, cache)
         choice, logprobs = self._choose(hidden[valid], positions[valid], max_length, labels=labels[valid])
         scores: list[list[float]] = []
@@ -317,20 +334,24 @@ class DraftDecoder:
             kept[b, k + 1 :] = False
             row.done = row.tokens[-1] == self.eos_id or len(row.tokens) >= max_length - 1
         stats.passes = 1
-        # -- verification passes ---------------------------------------------------------------------
+        return scores, kept, (agree, offset)
+
+    def _verify(self, rows: list[_Row], encoder: Any, cross: Any, cache: Any, kept: Any,
+                agreement: tuple[int, int], stats: DraftStats, max_length: int, candidates: Any) -> None:
+        """Verification passes until every row has ended: each row's last token and the draft tokens
+        proposed after it, the longest run greedy agrees with kept, the rest masked out of the cache."""
+        import torch
+
+        device = encoder.device
         active = [b for b, row in enumerate(rows) if not row.done]
         if len(active) < len(rows):
             cache.batch_select_indices(torch.tensor(active, dtype=torch.long, device=device))
         kept = kept[active]
         encoder, cross = encoder[active], cross[active]
         limit = int(self.model.config.max_position_embeddings) - 1
-        candidates = None
-        if shortlist is not None:
-            ids_ = sorted((set(shortlist) | {self.eos_id}) - set(self.rules.banned))
-            candidates = torch.tensor(ids_, dtype=torch.long, device=device)
         # per proposal index: [accepted, tried], first the drafts' agreement with the argmax at every position of
         # the first pass (teacher-forced): how often a draft token is the model's choice once the prefix agrees
-        acceptance = [[agree + 1, offset + 2] for _ in range(self.window)]
+        acceptance = [[agreement[0] + 1, agreement[1] + 2] for _ in range(self.window)]
         while active:
             proposals: list[list[int]] = []
             starts: list[int] = []
@@ -357,7 +378,7 @@ class DraftDecoder:
             causal = torch.tril(torch.ones((width, width), dtype=torch.bool, device=device))
             allowed = torch.cat([kept.unsqueeze(1).expand(-1, width, -1), causal.unsqueeze(0) & new.unsqueeze(1)],
                                 dim=-1)
-            self_mask = additive(allowed).unsqueeze(1)
+            self_mask = self._mask(allowed, encoder.dtype).unsqueeze(1)
             hidden = self._layers(ids, positions, self_mask, encoder, cross, cache)
             choice, _ = self._choose(hidden[new], positions[new], max_length, candidates=candidates)
             stats.passes += 1
@@ -397,6 +418,3 @@ class DraftDecoder:
                     cache.batch_select_indices(index)
                 kept, encoder, cross = kept[index], encoder[index], cross[index]
                 active = [active[r] for r in still]
-        stats.tokens = sum(len(row.tokens) for row in rows)
-        stats.per_sentence_passes = [row.passes for row in rows]
-        return [row.tokens for row in rows], scores, stats
