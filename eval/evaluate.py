@@ -68,7 +68,7 @@ def evaluate(units: Iterable[Unit], checker: Checker, *, skip: Collection[str] =
     done, so an interrupted run recomputes at most one group."""
     size = units_per_batch if checker.forward is not None else 1  # rules only: nothing to batch
     for chunk in _chunks(units, skip, size):
-        reports = checker.check_many([Document(u.source, u.translation, u.reference) for u in chunk])
+        reports = checker.check_many([Document(u.source, u.translation, u.reference, u.context) for u in chunk])
         for unit, report in zip(chunk, reports, strict=True):
             yield unit_record(unit, report)
 

@@ -40,7 +40,8 @@ def detect_format(path: str) -> str:
 
 
 def read_jsonl_units(path: str) -> Iterator[Unit]:
-    """Units of a JSON Lines file: one object per line with `id`, `source`, `translation`, optional `reference`."""
+    """Units of a JSON Lines file: one object per line with `id`, `source`, `translation`, optional
+    `reference` and `context` (source text before the unit in its article)."""
     seen: dict[str, int] = {}
     for number, line in enumerate(read_lines(path, "input"), start=1):
         if not line.strip():
@@ -60,10 +61,11 @@ def read_jsonl_units(path: str) -> Iterator[Unit]:
             raise InputError(f"input file {path}, line {number}, field 'id': {unit_id!r} already used on line "
                              f"{seen[unit_id]}")
         seen[unit_id] = number
-        reference = record.get("reference")
-        if reference is not None and not isinstance(reference, str):
-            raise InputError(f"input file {path}, line {number}, field 'reference': not a string")
-        yield Unit(unit_id, record["source"], record["translation"], reference or None, f"{path}:{number}")
+        for key in ("reference", "context"):
+            if record.get(key) is not None and not isinstance(record[key], str):
+                raise InputError(f"input file {path}, line {number}, field {key!r}: not a string")
+        yield Unit(unit_id, record["source"], record["translation"], record.get("reference") or None,
+                   f"{path}:{number}", record.get("context") or "")
 
 
 def read_units(paths: Sequence[str], fmt: str = "auto", source_lang: str = "fr",

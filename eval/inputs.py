@@ -23,6 +23,9 @@ class Unit:
     translation: str
     reference: str | None
     location: str
+    context: str = ""
+    """Source text before the unit in its article, read by the names check but not checked
+    (`Document.context`): the optional `context` field of TSV and JSON Lines input."""
 
 
 def read_text(path: str, what: str) -> str:
@@ -57,7 +60,7 @@ def read_lines(path: str, what: str) -> Iterator[str]:
 
 def read_tsv_units(path: str) -> Iterator[Unit]:
     """Units of a tab-separated file with a header row naming `id`, `source`, `translation`
-    (and optionally `reference`); fields are not quoted. Yields as it reads, line by line."""
+    (and optionally `reference` and `context`); fields are not quoted. Yields as it reads, line by line."""
     rows = csv.reader(read_lines(path, "input"), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(rows, None)
     if header is None:
@@ -83,4 +86,6 @@ def read_tsv_units(path: str) -> Iterator[Unit]:
                              f"{seen[unit_id]}")
         seen[unit_id] = line
         reference = row[index["reference"]] if "reference" in index else None
-        yield Unit(unit_id, row[index["source"]], row[index["translation"]], reference or None, f"{path}:{line}")
+        context = row[index["context"]] if "context" in index else ""
+        yield Unit(unit_id, row[index["source"]], row[index["translation"]], reference or None, f"{path}:{line}",
+                   context)

@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings(cache=False, term_policy=args.term_policy, beam_size=args.beam,
                             forward_model=args.forward_model, backward_model=args.backward_model)
         checker = Checker.from_settings(settings) if args.forward_model else Checker.rules_only(settings)
-        pairs = [p for c in (*human, *mt) for p in zip(c.sources, c.translations)]
+        pairs = [p for c in (*human, *mt) for p in c.pairs()]
         started = time.perf_counter()
         flags = check_pairs(pairs, checker, settings=settings, workers=args.workers, progress=not args.quiet)
         elapsed = time.perf_counter() - started

@@ -14,18 +14,22 @@ judges ranked it on, which are all the discrimination figures need and keep the 
 `all_mt=True` checks every line. `limit` samples that many lines of each human corpus and that many
 segments of each WMT year (one sample for all its systems, so judged pairs stay whole; a fixed sample).
 
+Each line is checked with the source lines before it in its article as context (`Document.context`:
+WMT's SGML document ids, NTREX-128's `DOCUMENT_IDS.tsv`; the Potet post-edits have none).
+
 Rules are developed on the dev split; the test split is only ever reported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
+from eval.documents import contexts, listed_document_ids
 from eval.inputs import InputError
 from eval.meta.data import WmtYear, load_wmt_year, read_segments, year_directory
 from eval.meta.potet import DIRNAME as POTET_DIRNAME
@@ -39,6 +43,7 @@ TEST_YEARS = (14,)
 NTREX_DIR = "ntrex128-newstest2019-en-fr"
 NTREX_FRENCH = "newstest2019-ref.fra.txt"
 NTREX_ENGLISH = "newstest2019-src.eng.txt"
+NTREX_DOCUMENTS = "DOCUMENT_IDS.tsv"
 
 
 @dataclass
@@ -53,11 +58,20 @@ class Corpus:
     lines: list[int]
     year: int | None = None
     system: str | None = None
+    contexts: list[str] = field(default_factory=list)
+    """The source before each line in its article (`eval.documents`), checked as `Document.context`;
+    empty strings where the corpus gives no document ids (the Potet post-edits)."""
 
     def __post_init__(self) -> None:
-        if not len(self.sources) == len(self.translations) == len(self.lines):
+        if not self.contexts:
+            self.contexts = [""] * len(self.sources)
+        if not len(self.sources) == len(self.translations) == len(self.lines) == len(self.contexts):
             raise ValueError(f"{self.name}: {len(self.sources)} sources, {len(self.translations)} translations, "
-                             f"{len(self.lines)} line numbers")
+                             f"{len(self.lines)} line numbers, {len(self.contexts)} contexts")
+
+    def pairs(self) -> list[tuple[str, str, str]]:
+        """(source, translation, context) of each line: what is checked, and the key of its flags."""
+        return list(zip(self.sources, self.translations, self.contexts))
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -71,9 +85,10 @@ def sample_lines(n: int, limit: int | None, seed: int = 0) -> list[int]:
 
 
 def _corpus(name: str, split: Split, kind: Kind, sources: Sequence[str], translations: Sequence[str],
-            lines: Sequence[int], *, year: int | None = None, system: str | None = None) -> Corpus:
+            lines: Sequence[int], *, year: int | None = None, system: str | None = None,
+            contexts: Sequence[str] = ()) -> Corpus:
     return Corpus(name, split, kind, [sources[i] for i in lines], [translations[i] for i in lines], list(lines),
-                  year=year, system=system)
+                  year=year, system=system, contexts=[contexts[i] for i in lines] if contexts else [])
 
 
 def load_years(data: Path, years: Sequence[int]) -> dict[int, WmtYear]:
@@ -96,7 +111,10 @@ def _ntrex(data: Path, limit: int | None, seed: int) -> Corpus | None:
     english = read_segments(folder / NTREX_ENGLISH, "NTREX-128 English")
     if len(french) != len(english):
         raise InputError(f"{folder}: {NTREX_FRENCH} has {len(french)} lines, {NTREX_ENGLISH} {len(english)}")
-    return _corpus("NTREX-128", "test", "human", french, english, sample_lines(len(french), limit, seed))
+    ids = folder / NTREX_DOCUMENTS
+    documents = listed_document_ids(ids) if ids.is_file() else []
+    return _corpus("NTREX-128", "test", "human", french, english, sample_lines(len(french), limit, seed),
+                   contexts=contexts(french, documents))
 
 
 def human_corpora(data: Path, years: dict[int, WmtYear], *, limit: int | None = None, seed: int = 0) -> list[Corpus]:
@@ -105,7 +123,7 @@ def human_corpora(data: Path, years: dict[int, WmtYear], *, limit: int | None = 
     for year, wmt in sorted(years.items()):
         split: Split = "dev" if year in DEV_YEARS else "test"
         corpora.append(_corpus(f"WMT{year} references", split, "human", wmt.sources, wmt.references,
-                               sample_lines(len(wmt.sources), limit, seed), year=year))
+                               sample_lines(len(wmt.sources), limit, seed), year=year, contexts=wmt.contexts))
     if (data / POTET_DIRNAME).is_dir():
         potet = load_potet(data)
         corpora.append(_corpus("Potet post-edits", "dev", "human", potet.sources, potet.post_edits,
@@ -136,7 +154,7 @@ def mt_corpora(data: Path, years: dict[int, WmtYear], *, all_mt: bool = False, l
             lines = sorted(chosen if all_mt else chosen & judged.get(system, set()))
             if lines:
                 corpora.append(_corpus(f"WMT{year} {system}", split, "mt", wmt.sources, outputs, lines, year=year,
-                                       system=system))
+                                       system=system, contexts=wmt.contexts))
     if (data / POTET_DIRNAME).is_dir():
         potet = load_potet(data)
         corpora.append(_corpus("Potet MT", "dev", "mt", potet.sources, potet.mt_detok,

@@ -80,7 +80,7 @@ def _rule_of(flag: FoundFlag) -> str:
 def corpus_figures(corpus: Corpus, flags: Mapping[Pair, Sequence[FoundFlag]]) -> CorpusFigures:
     """Tally the flags of every segment of `corpus` (each pair must be in `flags`)."""
     figures = CorpusFigures(corpus)
-    for pair in zip(corpus.sources, corpus.translations):
+    for pair in corpus.pairs():
         found = flags[pair]
         figures.overall.add(found)
         for table, group in ((figures.by_check, _check_of), (figures.by_rule, _rule_of)):
@@ -121,9 +121,9 @@ def judged_outcomes(years: Mapping[int, WmtYear], flags: Mapping[Pair, Sequence[
     for year, wmt in sorted(years.items()):
         results = outcomes.setdefault(year, [])
         for judgment in wmt.judgments:
-            source = wmt.sources[judgment.segment]
-            better = flags.get((source, wmt.outputs[judgment.better][judgment.segment]))
-            worse = flags.get((source, wmt.outputs[judgment.worse][judgment.segment]))
+            source, context = wmt.sources[judgment.segment], wmt.context(judgment.segment)
+            better = flags.get((source, wmt.outputs[judgment.better][judgment.segment], context))
+            worse = flags.get((source, wmt.outputs[judgment.worse][judgment.segment], context))
             if better is None or worse is None:
                 continue
             better_flagged, worse_flagged = _flagged(better, check), _flagged(worse, check)

@@ -18,7 +18,8 @@ from service.checker import Checker, Document
 from service.config import Settings
 from service.report import Report
 
-Pair = tuple[str, str]
+Pair = tuple[str, str, str]
+"""(source, translation, context): one checked line and the source before it in its article."""
 CHUNK = 100  # documents per check_many call
 
 
@@ -58,7 +59,7 @@ def _start_worker(settings: Settings) -> None:
 
 def _check_chunk(pairs: Sequence[Pair]) -> list[tuple[FoundFlag, ...]]:
     assert _WORKER is not None
-    return [found_flags(r) for r in _WORKER.check_many([Document(s, t) for s, t in pairs])]
+    return [found_flags(r) for r in _WORKER.check_many([Document(s, t, None, c) for s, t, c in pairs])]
 
 
 def _chunks(pairs: Sequence[Pair]) -> Iterator[Sequence[Pair]]:
@@ -75,7 +76,7 @@ def check_pairs(pairs: Iterable[Pair], checker: Checker, *, settings: Settings, 
     bar = tqdm(total=len(todo), unit="seg", disable=not progress, desc="checking")
     if checker.forward is not None or workers <= 1:
         for chunk in _chunks(todo):
-            for pair, report in zip(chunk, checker.check_many([Document(s, t) for s, t in chunk])):
+            for pair, report in zip(chunk, checker.check_many([Document(s, t, None, c) for s, t, c in chunk])):
                 results[pair] = found_flags(report)
             bar.update(len(chunk))
     else:

@@ -103,8 +103,8 @@ def reference_flags(human: Sequence[CorpusFigures], flags: Mapping[Pair, Sequenc
     rows = []
     for f in human:
         c = f.corpus
-        for line, source, translation in zip(c.lines, c.sources, c.translations):
-            for flag in flags[(source, translation)]:
+        for line, (source, translation, context) in zip(c.lines, c.pairs()):
+            for flag in flags[(source, translation, context)]:
                 rows.append([c.name, c.split, str(line + 1), flag.check, flag.rule, flag.severity,
                              flag.source_text or "", flag.translation_text or "", flag.message,
                              "" if flag.reverse_span_logprob is None else f"{flag.reverse_span_logprob:.3f}",

@@ -32,6 +32,10 @@ from service.signals import pseudo_reference_chrf, roundtrip, sentence_metrics, 
 from service.signature import build_signature
 from service.translate import DraftModel, ModelUnavailableError, TokenScores, TranslationModel, Translator
 
+EARLIER_CHARS = 4000
+"""How much of the source before a segment its checks see (`CheckInput.earlier`): a news article's
+last several sentences, so that the cost stays flat on long documents."""
+
 
 @dataclass(frozen=True)
 class Document:
@@ -40,6 +44,9 @@ class Document:
     source: str
     translation: str
     reference: str | None = None
+    context: str = ""
+    """Source text that precedes this document and is not checked (the previous segments of its article):
+    the names check reads it, so that a person named there and called "he" here is not a missing name."""
 
 
 @dataclass(frozen=True)
@@ -186,8 +193,9 @@ class Checker:
 
     def _rule_flags(self, source: str, translation: str, back_translation: str | None, source_offset: int,
                     translation_offset: int, segment: int, names: Sequence[str],
-                    terms: TermDetector | LayeredTerms | None) -> list[Flag]:
-        """Glossary and localization flags of one aligned segment, with document offsets."""
+                    terms: TermDetector | LayeredTerms | None, earlier: str = "") -> list[Flag]:
+        """Glossary and localization flags of one aligned segment, with document offsets; `earlier` is
+        the source text before the segment (`CheckInput.earlier`)."""
         occurrences = terms.find_terms(source) if terms is not None else []
         flags: list[Flag] = []
         if terms is not None:
@@ -195,7 +203,7 @@ class Checker:
                                       source_offset=source_offset, translation_offset=translation_offset,
                                       segment=segment, occurrences=occurrences)
         item = CheckInput(source, translation, self.settings.source_lang, self.settings.target_lang,
-                          protected=tuple((o.start, o.end) for o in occurrences))
+                          protected=tuple((o.start, o.end) for o in occurrences), earlier=earlier)
         flags += run_checks(item, names, source_offset=source_offset,
                             translation_offset=translation_offset, segment=segment)
         return flags
@@ -231,9 +239,10 @@ class Checker:
 
     def check(
         self, *, source: str, translation: str, reference: str | None = None, checks: Sequence[str] | None = None,
-        glossary: Sequence[Concept] = (), term_policy: TermPolicy | None = None,
+        glossary: Sequence[Concept] = (), term_policy: TermPolicy | None = None, context: str = "",
     ) -> Report:
-        """Check one document: `translation` is the machine translation of `source`.
+        """Check one document: `translation` is the machine translation of `source`; `context` is
+        source text before it that is not checked (`Document.context`).
 
         `checks` picks the localization checks for this call (default: those of the settings);
         an unknown name raises `UnknownCheckError`. `glossary` adds termbase entries for this call
@@ -241,7 +250,8 @@ class Checker:
         (mistranslation or strict; default: the settings') says what term flags mean for this call; an
         unknown one raises ValueError. All show in the report's signature.
         """
-        return self.check_many([Document(source, translation, reference)], checks=checks, glossary=glossary,
+        return self.check_many([Document(source, translation, reference, context)], checks=checks,
+                               glossary=glossary,
                                term_policy=term_policy)[0]
 
     def check_many(
@@ -266,7 +276,7 @@ class Checker:
             signature = signature.replace(f"|glossary:{old}|", f"|glossary:{terms.glossary.checksum}|")
         if self.report_cache is None:
             return self._check_fresh(documents, names, terms, signature)
-        keys = [ReportCache.key(signature, d.source, d.translation, d.reference) for d in documents]
+        keys = [ReportCache.key(signature, d.source, d.translation, d.reference, d.context) for d in documents]
         found = self.report_cache.get_many(keys)
         todo = [d for d, key in zip(documents, keys) if key not in found]
         fresh = dict(zip((k for k in keys if k not in found), self._check_fresh(todo, names, terms, signature)))
@@ -347,6 +357,7 @@ class Checker:
         for index, unit in enumerate(units):
             (sa, sb), (ma, mb) = unit.source_span, unit.mt_span
             src_text, mt_text = source[sa:sb], translation[ma:mb]
+            earlier = f"{document.context}\n{source[:sa]}"[-EARLIER_CHARS:]
             flags: list[Flag] = []
             signals = None
             spans = []
@@ -367,7 +378,7 @@ class Checker:
                          suggestion="Remove the sentence or check that the source is complete.")
                 )
             elif not models:
-                flags += self._rule_flags(src_text, mt_text, None, sa, ma, index, names, terms)
+                flags += self._rule_flags(src_text, mt_text, None, sa, ma, index, names, terms, earlier)
             else:
                 assert outputs is not None
                 bt, pr = outputs.back[k], outputs.pseudo[k]
@@ -379,7 +390,7 @@ class Checker:
                     reference=sentence_metrics(mt_text, unit.reference) if unit.reference else None,
                 )
                 spans = suspicious_spans(outputs.forward[k], threshold=s.low_prob_threshold, offset=ma)
-                flags += corroborate(self._rule_flags(src_text, mt_text, bt, sa, ma, index, names, terms),
+                flags += corroborate(self._rule_flags(src_text, mt_text, bt, sa, ma, index, names, terms, earlier),
                                      source_offset=sa, reverse=outputs.backward[k], back_translation=bt,
                                      threshold=s.corroboration_logprob)
             score = segment_score(signals, flags, rules_only=not models and k is not None, weights=self.weights)

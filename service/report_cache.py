@@ -44,11 +44,13 @@ class ReportCache:
         self.cache = cache
 
     @staticmethod
-    def key(signature: str, source: str, translation: str, reference: str | None) -> str:
-        """The cache key of one document's report under `signature`."""
+    def key(signature: str, source: str, translation: str, reference: str | None, context: str = "") -> str:
+        """The cache key of one document's report under `signature` (and the source `context` before it,
+        which the names check reads)."""
         # None and "" must differ: a reference of "" is refused upstream, but the key should not rely on it
         ref = "\0none" if reference is None else reference
-        return cache_key("report", signature, "", {"code": code_fingerprint()}, source, translation, ref)
+        extra = (context,) if context else ()
+        return cache_key("report", signature, "", {"code": code_fingerprint()}, source, translation, ref, *extra)
 
     def get_many(self, keys: list[str]) -> dict[str, Report]:
         """The reports found, by key; an entry that no longer validates counts as a miss."""

@@ -7,6 +7,7 @@ Layout of a year directory (the public WMT12/13/14 files, see the README's meta-
         newstest2014-fren-ref.en          the English human reference (`*-ref.en`)
         system-outputs/<file>             one English output per system, line-aligned with the source
         manual-evaluation/fr-en.rank      pairwise human preferences
+        sgm/*src*.sgm                     the source in SGML, read for its document ids (optional)
 
 A line of `fr-en.rank` is `srcIndex TAB fr-en TAB better TAB fr-en TAB worse`: in one WMT ranking
 task the judge ranked `better` strictly above `worse` on the segment at line `srcIndex` (1-based).
@@ -24,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eval.documents import contexts, sgm_document_ids
 from eval.inputs import InputError, read_text
 
 RANK_FILE = Path("manual-evaluation") / "fr-en.rank"
@@ -50,6 +52,13 @@ class WmtYear:
     references: list[str]
     outputs: dict[str, list[str]] = field(default_factory=dict)
     judgments: list[Judgment] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)
+    """The source before each line in its article (`eval.documents.contexts`), from `sgm/*src*.sgm`;
+    empty strings when the year has no SGML source."""
+
+    def context(self, line: int) -> str:
+        """The source text before `line` (0-based) in its article, or "" when unknown."""
+        return self.contexts[line] if self.contexts else ""
 
     @property
     def judged_systems(self) -> list[str]:
@@ -173,5 +182,9 @@ def load_wmt_year(data_dir: Path, year: int) -> WmtYear:
     if not rank_path.is_file():
         raise InputError(f"judgments: {rank_path} not found")
     judgments = read_judgments(rank_path, systems=list(outputs), segments=len(sources))
+    sgm = sorted((directory / "sgm").glob("*src*.sgm"))
+    documents = sgm_document_ids(sgm[0]) if sgm else []
+    if documents and len(documents) != len(sources):
+        raise InputError(f"{sgm[0]}: {len(documents)} segments, but the source {source_path.name} has {len(sources)}")
     return WmtYear(year=full_year(year), sources=sources, references=references, outputs=outputs,
-                   judgments=judgments)
+                   judgments=judgments, contexts=contexts(sources, documents))

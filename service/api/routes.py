@@ -53,7 +53,7 @@ def _score(checker: Checker, document: Any) -> Report:
     options: ScoreOptions = document.options
     return checker.check(source=document.source, translation=document.translation, reference=document.reference,
                          checks=options.check_names(checker.check_names), glossary=document.glossary,
-                         term_policy=options.term_policy)
+                         term_policy=options.term_policy, context=document.context)
 
 
 def build_router(settings: Settings) -> APIRouter:

@@ -96,6 +96,10 @@ def request_models(settings: Settings) -> tuple[type[BaseModel], type[BaseModel]
         "source": (text, Field(description="The source document (French by default).")),
         "translation": (text, Field(description="Its machine translation.")),
         "reference": (text | None, Field(default=None, description="Optional human reference translation.")),
+        "context": (Annotated[str, StringConstraints(max_length=settings.max_chars)],
+                    Field(default="", description="Optional source text before this document (the earlier "
+                          "sentences of its article), not checked: a person named there may be \"he\" here "
+                          "without a missing-name flag.")),
         "glossary": (entries, Field(default_factory=list, max_length=settings.max_glossary_entries,
                                           description="Termbase entries for this request only, laid over the "
                                           "server's (they win on the same id or French term).")),

@@ -26,6 +26,9 @@ class CheckInput:
     protected: tuple[tuple[int, int], ...] = ()
     """Source spans the glossary already checks (terms it translates, e.g. "Conseil d'État"):
     the names check leaves them alone."""
+    earlier: str = ""
+    """Source text that comes before this segment in its document (the document's earlier sentences and
+    the context its caller gave): a person or company named there may be "he" or "the company" here."""
 
 
 Check = Callable[[CheckInput], list[Flag]]

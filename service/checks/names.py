@@ -20,9 +20,11 @@ close spelling (every word starts alike and is at least 0.7 similar: "Vasser" fo
 English form (`_localised`: an unlisted acronym for one sharing its letters, "IST" -> "STD"; a name
 of French common words turned into English words, "Nord" -> "North"); nothing at all is
 `name-missing`, major for a person or an organisation none of whose core words appears anywhere
-in the segment, minor for a place or another name (a restructured sentence often leaves a place
-unrepeated) and for a name made of French common words ("la Reine Mère", "le Congrès": translated,
-not lost). An acronym may be written as a word ("the Fed" for FED, "Unaids"). Spans the glossary
+in the segment, unless the document named it before (`CheckInput.earlier`) and the translation holds a
+pronoun that may stand for it ("Joseph", named in the previous sentence, is "he" here), minor for a
+place or another name (a restructured sentence often leaves a place unrepeated) and for a name made
+of French common words ("la Reine Mère", "le Congrès": translated, not lost). An acronym may be
+written as a word ("the Fed" for FED, "Unaids"). Spans the glossary
 checks (`CheckInput.protected`) are left to it.
 """
 
@@ -357,6 +359,28 @@ _LINKS = {"of", "the", "for", "and", "on", "in", "de", "du", "des", "la", "le", 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "lord", "lady", "madam", "mme", "m"}
 
 
+def _named_earlier(words: list[str], earlier: str) -> bool:
+    """Whether every word of a name's core stands as a whole word in the document's earlier source
+    text: a reader who met "Joseph Rychtar" two sentences ago knows who "he" is."""
+    return bool(words) and bool(earlier) and all(
+        re.search(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", earlier) for word in words)
+
+
+_PRONOUNS = {
+    "PER": {"he", "him", "his", "himself", "she", "her", "hers", "herself", "they", "them", "their"},
+    "ORG": {"it", "its", "itself", "they", "them", "their"},
+}
+"""Words that may stand for a person or an organisation named before: a translator writes "he" for the
+"Joseph" of two sentences ago, while a system that lost the name writes nothing in its place or
+another name ("said Berg" for "a déclaré Restall")."""
+
+
+def _refers(label: str, translation: str) -> bool:
+    """Whether the translation holds a pronoun that may stand for a name of type `label`."""
+    pronouns = _PRONOUNS.get(label, set())
+    return any(word.casefold() in pronouns for word in _TOKEN.findall(translation))
+
+
 def check_names(item: CheckInput) -> list[Flag]:
     """Flag names of the source that are missing, changed or misspelled in the translation."""
     flags: list[Flag] = []
@@ -410,8 +434,12 @@ def check_names(item: CheckInput) -> list[Flag]:
         else:
             words = core.split()
             translated = name.label != "PER" and bool(words) and all(_french_common_word(w) for w in words)
-            severity: Severity = "major" if name.label in ("PER", "ORG") and not translated else "minor"
+            named_before = _named_earlier(words, item.earlier) and _refers(name.label, item.translation)
+            severity: Severity = ("major" if name.label in ("PER", "ORG") and not translated and not named_before
+                                  else "minor")
             flags.append(make_flag(item, type="name", rule="name-missing", severity=severity, source=source,
                                    suggestion=expected,
-                                   message=f"The name {name.text!r} does not appear in the translation."))
+                                   message=f"The name {name.text!r} does not appear in the translation"
+                                   + ("; it is named earlier in the document, so the translation may refer to it "
+                                      "another way (\"he\", \"the company\")." if named_before else ".")))
     return flags

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eval.cli import main
-from eval.formats import detect_format, read_units
+from eval.formats import detect_format, read_jsonl_units, read_units
 from eval.inputs import InputError
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -156,3 +156,27 @@ def test_wrong_root_element_is_an_input_error(tmp_path: Path) -> None:
     path.write_text("<notes/>", encoding="utf-8")
     with pytest.raises(InputError, match=r"line 1: root element is <notes>, expected <xliff>"):
         list(read_units([str(path)]))
+
+
+def test_jsonl_and_tsv_context_reach_the_names_check(tmp_path: Path) -> None:
+    # WMT12 reference (development split): Peter Englund is named in the article's line before
+    context = "Le nouveau livre de Peter Englund offre profondeur et générosité."
+    source = "En racontant l'histoire d'une écolière allemande, Peter Englund écrit: « Ersatz, partout ersatz. »"
+    translation = "In telling a German schoolgirl's story he says: \"Ersatz, everywhere ersatz.\""
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": "alone", "source": source, "translation": translation},
+        {"id": "after", "source": source, "translation": translation, "context": context}]) + "\n", encoding="utf-8")
+    tsv = tmp_path / "in.tsv"
+    tsv.write_text(f"id\tsource\ttranslation\tcontext\nafter\t{source}\t{translation}\t{context}\n", encoding="utf-8")
+    for path in (jsonl, tsv):
+        out = tmp_path / f"{path.suffix}.out.jsonl"
+        assert main(["eval", str(path), "--no-model", "--output", str(out)]) == 0
+        _, *records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        severity = {r["id"]: [f["severity"] for f in r["flags"] if f["rule"] == "name-missing"]
+                    for r in records}
+        assert severity == ({"alone": ["major"], "after": ["minor"]} if path is jsonl else {"after": ["minor"]})
+    jsonl.write_text(json.dumps({"id": 1, "source": source, "translation": translation, "context": 3}) + "\n",
+                     encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 1, field 'context': not a string"):
+        list(read_jsonl_units(str(jsonl)))

@@ -133,7 +133,7 @@ def test_one_model_alone_is_refused(data: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_worker_processes_find_the_same_flags() -> None:
-    pairs = list(zip(SOURCES, ALPHA)) + list(zip(SOURCES, BETA))
+    pairs = [(s, t, "") for s, t in zip(SOURCES, ALPHA)] + [(s, t, SOURCES[0]) for s, t in zip(SOURCES, BETA)]
     settings = Settings(cache=False)
     checker = Checker.rules_only(settings)
     assert check_pairs(pairs, checker, settings=settings, workers=2) == \

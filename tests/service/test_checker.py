@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sacrebleu
@@ -261,3 +262,25 @@ def test_concurrent_model_calls_run_together_and_change_nothing(tiny_models: dic
     one_by_one = _meeting(sequential, barrier)
     with pytest.raises(threading.BrokenBarrierError):
         one_by_one.check(source=sample["fr"], translation=sample["mt.en"])
+
+
+def test_document_context_and_earlier_sentences_reach_the_names_check() -> None:
+    # WMT12 reference (development split): the article named Peter Englund one line before
+    from service.checker import Checker, Document
+    from service.config import Settings
+
+    checker = Checker.rules_only(Settings(cache=False))
+    earlier = "Le nouveau livre de Peter Englund offre profondeur et générosité."
+    source = "En racontant l'histoire d'une écolière allemande, Peter Englund écrit: \"Ersatz, partout ersatz.\""
+    translation = "In telling a German schoolgirl's story he says: \"Ersatz, everywhere ersatz.\""
+
+    def missing(report: Any) -> list[str]:
+        return [f.severity for f in report.flags if f.rule == "name-missing"]
+
+    alone, with_context = checker.check_many([Document(source, translation), Document(source, translation, None, earlier)])
+    assert missing(alone) == ["major"] and missing(with_context) == ["minor"]
+    # the same sentence after the earlier one inside one document: its first sentence is its context
+    whole = checker.check(source=f"{earlier} {source}",
+                          translation=f"Peter Englund's new book is deep and generous. {translation}")
+    assert missing(whole) == ["minor"]
+    assert missing(checker.check(source=source, translation=translation, context=earlier)) == ["minor"]

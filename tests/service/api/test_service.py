@@ -271,3 +271,20 @@ def test_serve_fails_fast_on_a_missing_model(tmp_path: Path, capsys: pytest.Capt
     err = capsys.readouterr().err
     assert "nowhere" in err and "--forward-model" in err
     assert main(["serve", "--checks", "spelling"]) == 2 and "spelling" in capsys.readouterr().err
+
+
+def test_context_before_the_document_is_read_for_names_not_checked(server: str) -> None:
+    # WMT12 reference (development split): the article named Peter Englund one line before
+    document = {"source": "En racontant l'histoire d'une écolière allemande, Peter Englund écrit: \"Ersatz, partout "
+                "ersatz.\"", "translation": "In telling a German schoolgirl's story he says: \"Ersatz, everywhere "
+                "ersatz.\""}
+    context = "Le nouveau livre de Peter Englund offre profondeur et générosité."
+
+    def missing(body: dict[str, object]) -> list[str]:
+        report = httpx.post(f"{server}/v1/score", json=body, timeout=60).json()
+        return [f["severity"] for f in report["flags"] if f["rule"] == "name-missing"]
+
+    assert missing(document) == ["major"]
+    assert missing({**document, "context": context}) == ["minor"]
+    too_long = httpx.post(f"{server}/v1/score", json={**document, "context": "x" * 2001}, timeout=60)
+    assert too_long.status_code == 422 and "context" in too_long.text

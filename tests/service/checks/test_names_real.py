@@ -206,3 +206,29 @@ def test_a_sibling_acronym_one_letter_off_is_not_a_localisation() -> None:
 def test_a_doubled_letter_is_a_misspelling_even_when_english_knows_the_word() -> None:
     assert names("Le préfet du Finistère a pris un arrêté.", "The prefect of Finisterre issued an order.") == [
         ("name-misspelled", "minor", "Finistère")]
+
+
+# WMT12 reference (development split): the article named Peter Englund in its first line
+ENGLUND_EARLIER = "Le nouveau livre de Peter Englund offre profondeur et générosité."
+ENGLUND = ("En racontant l'histoire d'une écolière allemande, Peter Englund écrit: \"Ersatz, partout ersatz.\"",
+           "In telling a German schoolgirl's story he says: \"Ersatz, everywhere ersatz.\"")
+
+
+def test_a_person_named_earlier_in_the_document_may_be_he() -> None:
+    source, translation = ENGLUND
+    assert names(source, translation) == [("name-missing", "major", "Peter Englund")]
+    flags = check_names(CheckInput(source, translation, earlier=ENGLUND_EARLIER))
+    assert [(f.rule, f.severity) for f in flags] == [("name-missing", "minor")]
+    assert "named earlier in the document" in flags[0].message
+
+
+def test_a_name_named_earlier_but_lost_without_a_pronoun_stays_major() -> None:
+    # WMT13 system output: the surname became another name, with no pronoun that could stand for it
+    source = ("Les Mayas n'ont jamais prédit la fin du monde, il s'agit seulement d'une date clé sur le calendrier, "
+              "a déclaré Restall.")
+    translation = "The Mayans never predicted the end of the world, it is only a key date on the calendar, said Berg."
+    flags = check_names(CheckInput(source, translation, earlier="Selon l'historien Matthew Restall, rien ne change."))
+    assert [(f.rule, f.severity, f.source_text) for f in flags if f.source_text == "Restall"] in (
+        [("name-missing", "major", "Restall")], [("name-changed", "major", "Restall")])
+    # a name the earlier text does not hold is missing as before
+    assert [f.severity for f in check_names(CheckInput(*ENGLUND, earlier="Un livre sur 1914."))] == ["major"]

@@ -680,3 +680,20 @@ def test_a_french_billion_read_as_an_english_billion_is_a_minor_change() -> None
     assert check_numbers(CheckInput("Il a coûté 3 billions de dollars.", "It cost 3 trillion dollars.")) == []
     flags = check_numbers(CheckInput("Il a coûté 3 billions de dollars.", "It cost 5 billion dollars."))
     assert [(f.rule, f.severity) for f in flags] == [("number-changed", "major")]
+
+
+@pytest.mark.parametrize(("source", "translation"), [
+    # WMT12 references (development split): a space after the French decimal comma
+    ("L'économie allemande a eu au troisième trimestre une croissance de 0, 5% selon les données prévues.",
+     "Based on preliminary data, in the third quarter, the German economy grew by 0.5%."),
+    ("Les Tchèques ont passé plus de la moitié de leurs vacances à l'étranger (50, 3%).",
+     "Czechs spent more than a half of their holidays abroad (50.3%)."),
+])
+def test_a_decimal_written_with_a_space_after_the_comma(source: str, translation: str) -> None:
+    assert check_numbers(CheckInput(source, translation)) == []
+
+
+def test_a_spaced_decimal_that_changed_is_still_flagged() -> None:
+    flags = check_numbers(CheckInput("une croissance de 0, 5% selon l'institut", "a growth of 0.6% says the institute"))
+    assert {f.rule for f in flags} == {"number-changed", "number-missing"}
+    assert all(f.severity == "major" for f in flags)

@@ -99,3 +99,45 @@ def test_a_french_word_after_a_combining_form_is_still_french() -> None:
     # "neuro" + "logues" is not an English compound: "logues" is too short a stem to vouch for it
     rows = words("Les neurologues sont inquiets.", "The neurologues are worried.")
     assert [r[0] for r in rows] == ["untranslated-word"]
+
+
+@pytest.mark.parametrize(("source", "translation", "left"), [
+    # WMT13 system outputs: short French function words no English dictionary check can catch
+    # ("les" and "des" are in pyspellchecker's list, as parts of names)
+    ("\"Dans d'autres endroits du globe, les gens ne pense pas à cela\", assure-t-il.",
+     "\"In other parts of the globe, the les gens people do not think this\", he says.", ["les"]),
+    ("Selon quels critères, avez-vous les choisis ?", "According to what criteria, avez-vous les chosen?",
+     ["les"]),
+])
+def test_french_function_words_left_in_the_english(source: str, translation: str, left: list[str]) -> None:
+    assert [t for _, _, _, t in words(source, translation)] == left
+
+
+@pytest.mark.parametrize(("source", "translation", "left"), [
+    # WMT13 system outputs: the French first word of the sentence kept, capital and all
+    ("Régresser au stade de l'enfant, pour certaines personnes, est une humiliation inacceptable.",
+     "Régresser at the stage of the child, for some people, is an unacceptable humiliation.", ["Régresser"]),
+    ("Malmené par la vie, ce jeune sympathique et intelligent pourrait être guide touristique.",
+     "Malmené by this young, friendly and intelligent life could be a tourist guide.", ["Malmené"]),
+])
+def test_a_french_word_kept_at_the_start_of_a_sentence(source: str, translation: str, left: list[str]) -> None:
+    rows = words(source, translation)
+    assert [t for _, _, _, t in rows] == left
+    assert all(severity == "major" for _, severity, _, _ in rows)
+
+
+@pytest.mark.parametrize(("source", "translation"), [
+    # WMT13 reference: a first name at the start of both sentences (the recogniser's PER)
+    ("Gilles Surprenant, ancien ingénieur des travaux publics, l'a décrit en détail devant la commission.",
+     "Gilles Surprenant, former public works engineer, described it in detail in front of the commission."),
+    # Potet post-edit: a French name kept, "des" inside it
+    ("Des dizaines de milliers de manifestants ont défilé samedi devant le Palais des Congrès.",
+     "Tens of thousands of protesters marched Saturday in front of the Palace des Congrès."),
+    # Potet post-edit: a Latin saying ("qui" is left out of the function words for it)
+    ("Le monde doit méditer ce vieux dicton latin, qui tacet consentire videtur.",
+     "The world must consider this old latin saying, qui tacet consentire videtur."),
+    # English "pour" and "par" are words of English
+    ("Pour lui, c'est un exemple par excellence.", "For him, it is an example par excellence."),
+])
+def test_names_latin_and_english_words_are_not_function_words(source: str, translation: str) -> None:
+    assert words(source, translation) == []
