@@ -77,7 +77,7 @@ class Segment(BaseModel):
     """One aligned unit: one or two source sentences with their translation (either side may be empty)."""
 
     index: int
-    alignment: str = Field(description='Sentences linked: "1-1", "2-1", "1-2", "1-0" (omitted), "0-1" (added).')
+    alignment: str = Field(description='Sentences linked: "1-1", "2-1", "1-2", "3-1", "1-0" (omitted), "0-1" (added).')
     source_start: int
     source_end: int
     source: str

@@ -144,12 +144,17 @@ class Link:
 
     @property
     def kind(self) -> str:
-        """The link's shape: "1-1", "1-0" (source dropped), "0-1" (target added), "2-1", "1-2"."""
+        """The link's shape: "1-1", "1-0" (source dropped), "0-1" (target added), "2-1", "1-2", "3-1"."""
         return f"{len(self.source)}-{len(self.target)}"
 
 
-# (source sentences, target sentences, prior probability), Gale & Church (1993), table 5.
-_MOVES = ((1, 1, 0.89), (1, 0, 0.0099), (0, 1, 0.0099), (2, 1, 0.089), (1, 2, 0.089))
+# (source sentences, target sentences, prior probability), Gale & Church (1993), table 5; 3-1
+# (which Gale & Church had too few of to count) at the price of a dropped sentence: news
+# translators join three short French sentences into one English one (the WMT12 references, 4
+# such segments of 3,003, were reported as a dropped sentence plus a 2-1 link). Not 1-3: one
+# French sentence as three English ones was, on the WMT12/13 judged outputs, a system adding text
+# (the judges preferred the other output 8 times in 10), and stays a 0-1 link.
+_MOVES = ((1, 1, 0.89), (1, 0, 0.0099), (0, 1, 0.0099), (2, 1, 0.089), (1, 2, 0.089), (3, 1, 0.0099))
 _FAST_PATH_RATIO = (0.5, 2.0)
 # Tokens a translation usually carries over unchanged: digit runs and capitalised words that do
 # not open the sentence (names, acronyms). Each source anchor missing from the target side of a
@@ -181,8 +186,8 @@ def align(
     """Monotone sentence alignment. Every source index and every target index appears in exactly one Link, in order.
 
     Equal counts with plausible lengths pair up 1:1 directly. Otherwise a Gale-Church dynamic
-    programme on character lengths chooses the cheapest sequence of 1-1, 1-0, 0-1, 2-1 and 1-2
-    links; `ratio` is the expected target/source length ratio and `variance` its variance per
+    programme on character lengths chooses the cheapest sequence of 1-1, 1-0, 0-1, 2-1, 1-2 and
+    3-1 links; `ratio` is the expected target/source length ratio and `variance` its variance per
     source character. A 1-0 or 0-1 link is charged its prior only: a lone sentence has no
     counterpart to compare lengths with, and charging one would make Gale-Church always prefer
     hiding a dropped sentence in a 2-1 merge. Links with both sides also pay `anchor_cost` for

@@ -8,6 +8,7 @@ The scanner reads each number on its own; these passes complete it from its neig
   second number may also be the first's (alternative value 12 million);
 - `complete_year_ranges`: "1997-98", "2011/12", "2020/21" (the second year may be 1998);
 - `add_halves`: "2 millions et demi", "un an et demi", "two and a half million", "5 1/2", "5½";
+- `join_hours_and_minutes`: "six heures trente", "half past six" (6.5 hours);
 - `multiply_periods`: "trois décennies" / "three decades" may be 3 or 30 (years), "deux
   siècles" / "two centuries" 2 or 200;
 - `mark_droppable` (French): "deux" after a definite or demonstrative determiner ("les deux
@@ -134,8 +135,44 @@ def _with_half(text: str, numeral: Numeral, lang: Lang) -> Numeral | None:
         if fraction is None or numeral.scale != 1 or numeral.words:
             return None
         scale, value, end = 1, numeral.value + 0.5, fraction.end()
+    # the noun between is the unit: "une heure et quart" is 1.25 hours (75 minutes)
+    unit = numeral.unit or (unit_after(text, numeral.end, lang) if m and m.group("noun") else None)
     return replace(numeral, end=end, text=text[numeral.start : end], value=value, alternatives=(), scale=scale,
-                   weak=False)
+                   weak=False, unit=unit)
+
+
+_FR_HOURS = re.compile(rf"{_SP}+heures?{_SP}+$", re.IGNORECASE)
+_EN_PAST = re.compile(rf"{_SP}+(?P<way>past|to){_SP}+$", re.IGNORECASE)
+CLOCK_MINUTES = frozenset({5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55})
+
+
+def join_hours_and_minutes(text: str, numerals: list[Numeral], lang: Lang) -> list[Numeral]:
+    """Hours and minutes in words are one number of hours: "six heures trente", "une heure trente"
+    (6.5, 1.5 hours); "half past six", "quarter past ten", "quarter to five" (6.5, 10.25, 4.75).
+    So "à six heures trente" and "at half past six", "une heure trente plus tôt" and "an hour and a
+    half earlier" agree (read on the Potet post-edits)."""
+    out = list(numerals)
+    for index in range(len(numerals) - 1):
+        first, second = numerals[index], numerals[index + 1]
+        if first not in out or second not in out or first.kind != "cardinal" or second.kind != "cardinal":
+            continue
+        between = _between(text, first, second)
+        if lang == "fr" and first.words and second.words and second.value in CLOCK_MINUTES \
+                and first.value <= 24 and _FR_HOURS.fullmatch(between):
+            value = first.value + second.value / 60
+        elif lang == "en" and plain(first.text) in ("half", "a quarter", "quarter") and second.value <= 24:
+            way = _EN_PAST.fullmatch(between)
+            if way is None:
+                continue
+            part = 0.5 if plain(first.text) == "half" else 0.25
+            value = second.value + part if way.group("way").lower() == "past" else second.value - part
+        else:
+            continue
+        joined = replace(first, end=second.end, text=text[first.start : second.end], value=value, alternatives=(),
+                         weak=False, words=True, unit="h", approximate=False)
+        out = [n for n in out if n is not second]
+        out[out.index(first)] = joined
+    return out
 
 
 _PERIOD_AFTER = {

@@ -429,6 +429,7 @@ def scan_french(text: str) -> Scan:
     numerals, shadows = _scan(text, FRENCH_PATTERN, _french, ("fr_skip", "fr_idiom"))
     numerals = context.join_scale_chains(text, numerals)
     numerals = context.add_halves(text, numerals, "fr")
+    numerals = context.join_hours_and_minutes(text, numerals, "fr")
     numerals = context.multiply_periods(text, numerals, "fr")
     numerals = context.share_range_scales(text, numerals)
     numerals = context.complete_year_ranges(text, numerals)
@@ -441,6 +442,7 @@ def scan_english(text: str) -> Scan:
     """The numerals of an English text, and the numbers inside its dates and times (see module doc)."""
     numerals, shadows = _scan(text, ENGLISH_PATTERN, _english, ("en_skip",))
     numerals = context.add_halves(text, numerals, "en")
+    numerals = context.join_hours_and_minutes(text, numerals, "en")
     numerals = context.multiply_periods(text, numerals, "en")
     numerals = context.share_range_scales(text, numerals)
     numerals = context.complete_year_ranges(text, numerals)

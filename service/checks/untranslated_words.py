@@ -46,13 +46,14 @@ _QUOTES = "\"“”«»‘’'"
 _SENTENCE_END = ".!?:;\"“”«»—–-"
 FUNCTION_WORDS = {"fr": frozenset({
     "les", "des", "une", "aux", "est", "sur", "ces", "ses", "ils", "elles", "nous", "vous", "sont", "cette",
-    "leurs", "dans", "avec", "mais", "très", "été",
+    "leurs", "dans", "avec", "mais", "très", "été", "du", "le", "il", "ne", "et", "dont",
 })}
 """Short source-language function words that are no English word in running text: "the project des
 workers", "which est a crime". Checked at any length and whatever the English dictionaries say ("les"
-and "des" are in pyspellchecker's list, as parts of names). Left out: words English uses ("pour",
-"par") or quotes in Latin ("qui"). One before a capitalised word is taken for part of a name ("the
-Palace des Congrès")."""
+and "des" are in pyspellchecker's list, as parts of names). Left out: words English uses ("pour", "par",
+"son", "plus") or quotes in Latin ("qui"; "et" is checked but not in "et al."). One beside a capitalised
+word (not a sentence's first) is taken for part of a name ("the Palace des Congrès", "l'Institut de
+Recherche et de Documentation")."""
 
 
 def _language(code: str) -> str:
@@ -156,8 +157,13 @@ def check_untranslated_words(item: CheckInput, skip: tuple[tuple[int, int], ...]
         if _quoted(item.translation, *match.span()):
             continue
         function_word = word.islower() and lower in FUNCTION_WORDS.get(source_lang, frozenset())
-        if function_word and index + 1 < len(words) and words[index + 1].group()[0].isupper():
-            continue  # "the Palace des Congrès", "Ordre des Arts": inside a name
+        following = words[index + 1].group() if index + 1 < len(words) else ""
+        previous = words[index - 1] if index else None
+        inside_name = following[:1].isupper() or (
+            previous is not None and previous.group()[:1].isupper()
+            and not _at_sentence_start(item.translation, previous.start()))
+        if function_word and (inside_name or (lower == "et" and following == "al")):
+            continue  # "the Palace des Congrès", "l'Institut de Recherche et de Documentation": a name; "et al."
         if not function_word and len(word) < MIN_LETTERS:
             continue
         if word[0].isupper():

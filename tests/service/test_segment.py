@@ -244,7 +244,7 @@ def test_every_index_appears_once_in_order(source_lengths: list[int], target_len
     links = align(source, target)
     assert [i for link in links for i in link.source] == list(range(len(source)))
     assert [j for link in links for j in link.target] == list(range(len(target)))
-    assert all(link.kind in {"1-1", "1-0", "0-1", "2-1", "1-2"} for link in links)
+    assert all(link.kind in {"1-1", "1-0", "0-1", "2-1", "1-2", "3-1"} for link in links)
 
 
 def test_short_dropped_sentence_with_a_name_is_not_hidden_in_a_merge() -> None:
@@ -268,3 +268,19 @@ def test_a_piece_without_letters_is_not_a_sentence() -> None:
     quoted = split_sentences('" Il est parti. " Elle est restée.', "fr")
     assert all(any(c.isalpha() for c in s.text) for s in quoted)
     assert "".join(s.text for s in quoted).replace(" ", "") == '"Ilestparti."Elleestrestée.'
+
+
+def test_three_short_sentences_joined_into_one_are_not_a_dropped_sentence() -> None:
+    # WMT12 reference (development split): the translator joined three French sentences
+    source = [
+        "Classé en février par Susan Burke, une avocate de Washington, le procès impliquait au départ 17 plaignants.",
+        "Ce nombre s'est élevé à 28 les mois suivants - 25 femmes et 3 hommes, tous prétendant avoir été violés ou "
+        "abusés sexuellement par des collègues soldats.",
+        "Ils prétendent également que l'armée n'a pas enquêté, poursuivi ni fourni de justice adaptée après les "
+        "attaques alléguées.",
+    ]
+    target = ["Filed in February by Susan Burke, a Washington, D.C., attorney, the suit initially involved 17 plaintiffs "
+              "but grew to 28 in the following months - 25 women and three men, all of whom allege that they were raped "
+              "or sexually assaulted by fellow soldiers, and that the military failed to investigate, prosecute, or "
+              "provide adequate justice after the alleged attacks."]
+    assert [link.kind for link in align(source, target)] == ["3-1"]

@@ -697,3 +697,24 @@ def test_a_spaced_decimal_that_changed_is_still_flagged() -> None:
     flags = check_numbers(CheckInput("une croissance de 0, 5% selon l'institut", "a growth of 0.6% says the institute"))
     assert {f.rule for f in flags} == {"number-changed", "number-missing"}
     assert all(f.severity == "major" for f in flags)
+
+
+@pytest.mark.parametrize(("source", "translation"), [
+    # WMT12 reference and Potet post-edits (development split): hours with a quarter, a half or minutes
+    ("Selon la Police, l'opération de nettoyage s'est terminée environ une heure et quart plus tard.",
+     "The clearing operation was complete about 75 minutes later, the police said."),
+    ("Le groupe de Marco arrive finalement à six heures trente comme prévu.",
+     "Marco's group is finally arriving at half past six as planned."),
+    ("Ce soir, être revenu ici a dix heures et demi pile!", "This evening, be back here at half past ten precisely!"),
+    ("Il s'est levé une heure trente plus tôt.", "He got up an hour and a half earlier."),
+])
+def test_hours_and_minutes_in_words(source: str, translation: str) -> None:
+    assert check_numbers(CheckInput(source, translation)) == []
+
+
+def test_a_changed_hour_in_words_is_still_flagged() -> None:
+    flags = check_numbers(CheckInput("Le groupe arrive à six heures trente.", "The group arrives at half past seven."))
+    assert [(f.rule, f.severity, f.source_text, f.translation_text) for f in flags] == [
+        ("number-changed", "major", "six heures trente", "half past seven")]
+    flags = check_numbers(CheckInput("Il a attendu une heure et quart.", "He waited 95 minutes."))
+    assert [f.rule for f in flags] == ["number-changed"]

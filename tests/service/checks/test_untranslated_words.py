@@ -141,3 +141,13 @@ def test_a_french_word_kept_at_the_start_of_a_sentence(source: str, translation:
 ])
 def test_names_latin_and_english_words_are_not_function_words(source: str, translation: str) -> None:
     assert words(source, translation) == []
+
+
+def test_a_function_word_after_a_capitalised_word_is_part_of_a_name() -> None:
+    # WMT12 reference (development split): a French institute's name kept
+    assert words("Selon l'Institut de Recherche et de Documentation en Economie de la Santé, la dépense a augmenté.",
+                 "According to l'Institut de Recherche et de Documentation en Economie de la Santé, spending rose.") == []
+    # but a sentence's capitalised first word is no name
+    assert [r[3] for r in words("Selon les experts, le risque est faible.", "According les experts, the risk is low.")
+            ] == ["les"]
+    assert [r[3] for r in words("Il a vu et il a dit.", "He saw et he said.")] == ["et"]
