@@ -1,13 +1,14 @@
 """Draft-verified decoding against plain greedy search, with real models on real text, in one run.
 
     python -m eval.bench_draft --data ../shared/data --models ../shared/models [--segments N]
-                               [--systems onlineB rbmt1 reference] [--backends fp32 int8 ct2] [--json FILE]
+                               [--systems onlineB rbmt1 reference own] [--backends fp32 int8 ct2] [--json FILE]
 
 Random weights never agree with a draft, so this needs trained models: `--models DIR` holds
 `house-fr-en/` and `house-en-fr/` (or give `--forward-model` and `--backward-model`). The text is
 WMT14 fr-en (`--data DIR/wmt14-newstest2014-fr-en`): the first `--segments` French sources with one
 system's English, for each of `--systems` (a system name as in `system-outputs/`, or `reference`), so
 the speed-up can be read against MT quality: the draft of the forward generation is the MT itself.
+`own` is the ceiling: each model's own greedy output as its draft (`OWN`), every draft token accepted.
 
 For each backend and system, the model work of a full check (the four passes: both generations and
 both forced decodings, greedy, 32 segments per call) is timed with the plain decoder (`generate`, then
@@ -45,6 +46,10 @@ from typing import Any
 from eval.bench_ceiling import cpu_extensions
 
 TIE = 1e-3  # logits this close are a tie that float rounding may break either way
+OWN = "own"
+"""The ceiling "system": each model's own plain greedy output as its draft (the French source and the
+reference English as inputs), so every draft token is the model's choice: what a check would cost with
+an MT (and a source) the models agree with entirely. Left out of the "fastest" summary line."""
 
 
 def wmt14_pairs(data: Path, system: str, segments: int) -> list[tuple[str, str]]:
@@ -53,7 +58,7 @@ def wmt14_pairs(data: Path, system: str, segments: int) -> list[tuple[str, str]]
     sources = sorted(root.glob("*src.fr"))
     if not sources:
         raise SystemExit(f"--data {data}: no WMT14 fr-en sources (*src.fr) there")
-    if system == "reference":
+    if system in ("reference", OWN):
         english = sorted(root.glob("*ref.en"))
     else:
         english = sorted(p for p in (root / "system-outputs").glob(f"*{system}*"))
@@ -98,20 +103,26 @@ def _time(run: Any) -> tuple[float, Any]:
 
 
 def measure(forward: Any, backward: Any, pairs: list[tuple[str, str]], *, max_length: int, batch_size: int,
-            tie: float = TIE, shortlist: int = 0, beam: int = 1) -> dict[str, Any]:
+            tie: float = TIE, shortlist: int = 0, beam: int = 1, own: bool = False) -> dict[str, Any]:
     """Plain and draft decoding of one corpus with loaded translators: the figures listed in the module doc.
     With `beam` > 1 the second decoder is `shared` (beam search from one encoder pass per text), and a
-    difference is never a near tie (beam search is not an argmax)."""
+    difference is never a near tie (beam search is not an argmax). With `own`, each direction's draft
+    (and forced-decoding target) is that model's own plain output of its input (`OWN`)."""
     french = [s for s, _ in pairs]
     english = [t for _, t in pairs]
     options = {"beam_size": beam, "max_length": max_length, "batch_size": batch_size}
     decoder = "draft" if beam == 1 else "shared"
     forward.translate(french[:2], beam_size=1, max_length=8)  # warm-up
     backward.translate(english[:2], beam_size=1, max_length=8)
+    # what each direction's forced decoding scores and its generation has as draft
+    forward_drafts, backward_drafts = english, french
+    if own:
+        forward_drafts, backward_drafts = forward.translate(french, **options), backward.translate(english, **options)
     plain_s, plain = _time(lambda: (
-        forward.translate(french, **options), forward.score(sources=french, targets=english, batch_size=batch_size),
-        backward.translate(english, **options), backward.score(sources=english, targets=french,
-                                                               batch_size=batch_size)))
+        forward.translate(french, **options),
+        forward.score(sources=french, targets=forward_drafts, batch_size=batch_size),
+        backward.translate(english, **options),
+        backward.score(sources=english, targets=backward_drafts, batch_size=batch_size)))
     row: dict[str, Any] = {"segments": len(pairs), "plain_checks_per_s": round(len(pairs) / plain_s, 2)}
     if not hasattr(forward, "translate_and_score"):
         return row
@@ -120,8 +131,8 @@ def measure(forward: Any, backward: Any, pairs: list[tuple[str, str]], *, max_le
     for model in (forward, backward):
         model.draft_stats = DraftStats()  # counts of this run only
     draft_s, draft = _time(lambda: (
-        forward.translate_and_score(french, english, decoder=decoder, **options),
-        backward.translate_and_score(english, french, decoder=decoder, **options)))
+        forward.translate_and_score(french, forward_drafts, decoder=decoder, **options),
+        backward.translate_and_score(english, backward_drafts, decoder=decoder, **options)))
     identical = ties = real = 0
     for model, sources, ours, theirs in ((forward, french, plain[0], draft[0][0]),
                                         (backward, english, plain[2], draft[1][0])):
@@ -137,8 +148,8 @@ def measure(forward: Any, backward: Any, pairs: list[tuple[str, str]], *, max_le
     if shortlist and beam == 1 and not forward.shortlist_support():
         forward.shortlist = backward.shortlist = shortlist
         short_s, short = _time(lambda: (
-            forward.translate_and_score(french, english, decoder="draft", **options),
-            backward.translate_and_score(english, french, decoder="draft", **options)))
+            forward.translate_and_score(french, forward_drafts, decoder="draft", **options),
+            backward.translate_and_score(english, backward_drafts, decoder="draft", **options)))
         forward.shortlist = backward.shortlist = 0
         sides = ((draft[0][0], short[0][0]), (draft[1][0], short[1][0]))
         row["shortlist"] = {"pieces": shortlist, "checks_per_s": round(len(pairs) / short_s, 2),
@@ -201,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
             row = {"backend": backend, "system": system, **measure(forward, backward, pairs,
                                                                    max_length=args.max_length,
                                                                    batch_size=args.batch_size, tie=args.tie,
-                                                                   shortlist=args.shortlist, beam=args.beam)}
+                                                                   shortlist=args.shortlist, beam=args.beam,
+                                                                   own=system == OWN)}
             rows.append(row)
             if "draft_checks_per_s" in row:
                 print(f"{backend:<8} {system:<10} {row['plain_checks_per_s']:8.2f} {row['draft_checks_per_s']:8.2f} "
@@ -215,8 +227,14 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"{backend:<8} {system:<10} {row['plain_checks_per_s']:8.2f} {'-':>8} (no draft decoder)",
                       flush=True)
-    fastest_plain = max(rows, key=lambda r: r["plain_checks_per_s"])
-    drafts = [r for r in rows if "draft_checks_per_s" in r]
+    real = [r for r in rows if r["system"] != OWN] or rows
+    fastest_plain = max(real, key=lambda r: r["plain_checks_per_s"])
+    drafts = [r for r in real if "draft_checks_per_s" in r]
+    ceiling = [r for r in rows if r["system"] == OWN and "draft_checks_per_s" in r]
+    if ceiling and real is not rows:
+        top = max(ceiling, key=lambda r: r["draft_checks_per_s"])
+        print(f"ceiling (drafts the models agree with entirely): {top['backend']} {top['draft_checks_per_s']:.2f} "
+              f"checks/s, {top['draft_checks_per_s'] / fastest_plain['plain_checks_per_s']:.2f}x the fastest plain")
     if drafts:
         best = max(drafts, key=lambda r: r["draft_checks_per_s"])
         print(f"fastest plain: {fastest_plain['backend']} on {fastest_plain['system']} "

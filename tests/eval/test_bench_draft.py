@@ -59,3 +59,20 @@ def test_beam_search_compares_the_shared_decoder(tmp_path: Path, tiny_models: di
     [row] = json.loads(out.read_text(encoding="utf-8"))["rows"]
     assert row["identical"] == row["translations"] == 8 and row["near_ties"] == 0
     assert row["passes_per_sentence"] == 0  # no draft decoder ran
+
+
+def test_own_drafts_are_the_ceiling_and_stay_out_of_the_summary(tmp_path: Path, tiny_models: dict[str, Path],
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    data = _data(tmp_path / "data")
+    out = tmp_path / "own.json"
+    assert main(["--data", str(data), "--forward-model", str(tiny_models["fr-en"]), "--backward-model",
+                 str(tiny_models["en-fr"]), "--segments", "4", "--systems", "reference", "own", "--backends", "fp32",
+                 "--max-length", "16", "--json", str(out)]) == 0
+    reference, own = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert own["system"] == "own" and own["identical"] + own["near_ties"] == 8 and own["real_differences"] == 0
+    # the model's own output as draft: the first pass verifies it, so it takes fewer passes than another draft
+    assert own["passes_per_sentence"] < reference["passes_per_sentence"]
+    assert own["tokens_per_pass"] > reference["tokens_per_pass"]
+    printed = capsys.readouterr().out
+    assert "ceiling (drafts the models agree with entirely)" in printed
+    assert "fastest plain: fp32 on reference" in printed and "fastest draft: fp32 on reference" in printed
