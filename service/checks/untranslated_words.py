@@ -119,21 +119,18 @@ def _source_span(item: CheckInput, word: str, *, sentence_start: bool = False) -
     return None
 
 
-def _french_sentence_start(item: CheckInput, match: re.Match[str], names: list[SourceName], source_lang: str,
-                           target_lang: str) -> bool:
-    """Whether a capitalised word is a source-language word left at the start of a sentence ("Selon
-    the police, ..."): it begins a sentence of the translation, only its capital differs from a
-    source-language common word that no target-language dictionary knows, and the recogniser does not
-    take it for a name (or part of one) in the source ("Gilles Surprenant", "Moleskine")."""
+def _french_sentence_start(item: CheckInput, match: re.Match[str], source_lang: str, target_lang: str) -> bool:
+    """Whether a capitalised word may be a source-language word left at the start of a sentence
+    ("Régresser at the stage of the child"): it begins a sentence of the translation, and only its
+    capital differs from a source-language common word that no target-language dictionary knows. The
+    caller then asks the recogniser whether the source has it in a name ("Gilles Surprenant")."""
     word = match.group()
     if not _at_sentence_start(item.translation, match.start()) or not word[1:].islower():
         return False
     lower = word.casefold()
     if len(word) < MIN_LETTERS or not known_word(lower, source_lang) or _target_word(lower, target_lang):
         return False
-    if source_lang != "fr" or not is_common_word(word):  # the recogniser and lemma test are French
-        return False
-    return not any(item.source[n.start:n.end].casefold().find(lower) >= 0 for n in names)
+    return source_lang == "fr" and is_common_word(word)  # the lemma test is French
 
 
 def check_untranslated_words(item: CheckInput, skip: tuple[tuple[int, int], ...] = ()) -> list[Flag]:
@@ -167,9 +164,11 @@ def check_untranslated_words(item: CheckInput, skip: tuple[tuple[int, int], ...]
         if not function_word and len(word) < MIN_LETTERS:
             continue
         if word[0].isupper():
-            if names is None:
+            if not _french_sentence_start(item, match, source_lang, target_lang):
+                continue
+            if names is None:  # the recogniser last: it is the dearest test
                 names = source_names(item.source, item.source_lang, item.protected)
-            if not _french_sentence_start(item, match, names, source_lang, target_lang):
+            if any(item.source[n.start:n.end].casefold().find(lower) >= 0 for n in names):
                 continue
         elif not function_word and (not known_word(lower, source_lang) or _target_word(lower, target_lang)):
             continue
