@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eval.inputs import InputError, read_text
+from service.checker import EARLIER_CHARS as CONTEXT_CHARS
 
 _DOC = re.compile(r"<doc\b[^>]*\bdocid=\"([^\"]*)\"", re.IGNORECASE)
 _SEG = re.compile(r"<seg\b", re.IGNORECASE)
-CONTEXT_CHARS = 4000
-"""The most source text kept before a line: the checker reads no more (`service.checker.EARLIER_CHARS`)."""
 
 
 def sgm_document_ids(path: Path) -> list[str]:
@@ -51,9 +50,10 @@ def listed_document_ids(path: Path) -> list[str]:
 
 
 def contexts(sources: Sequence[str], documents: Sequence[str]) -> list[str]:
-    """For each line, the source lines before it in its document, newline-joined (at most the last
-    CONTEXT_CHARS characters); all empty when `documents` is empty (the document of each line is unknown).
-    InputError when there are ids but not one per line."""
+    """For each line, the source lines before it in its document, newline-joined, at most the last
+    CONTEXT_CHARS characters (the checker reads no more: `service.checker.EARLIER_CHARS`); all empty when
+    `documents` is empty (the document of each line is unknown). InputError when there are ids but not
+    one per line."""
     if not documents:
         return [""] * len(sources)
     if len(documents) != len(sources):

@@ -251,8 +251,7 @@ class Checker:
         unknown one raises ValueError. All show in the report's signature.
         """
         return self.check_many([Document(source, translation, reference, context)], checks=checks,
-                               glossary=glossary,
-                               term_policy=term_policy)[0]
+                               glossary=glossary, term_policy=term_policy)[0]
 
     def check_many(
         self, documents: Sequence[Document], *, checks: Sequence[str] | None = None, glossary: Sequence[Concept] = (),

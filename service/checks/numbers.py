@@ -245,21 +245,21 @@ def _spaced_decimals(source: list[Numeral], translation: list[Numeral], source_t
     croissance de 0, 5%", "(50, 3%)") and the translation wrote whole ("0.5%"): the scanner reads two
     numbers there, but the value is one. Measured on the WMT12 and Potet references (3 segments)."""
     ordered = sorted(source, key=lambda n: n.start)
-    drop_source: set[int] = set()
-    drop_translation: set[int] = set()
+    joined: set[tuple[int, int]] = set()  # spans of the source numerals read as one decimal
+    matched: set[int] = set()  # indexes of the translation numerals they match
     for first, second in zip(ordered, ordered[1:]):
         written = source_text[first.start:second.end]
         if first.words or second.words or not _SPACED_DECIMAL.match(written):
             continue
         whole, fraction = re.split(r",\s", written, maxsplit=1)
         value = float(whole + "." + "".join(c for c in fraction if c.isdigit()))
-        for k, other in enumerate(translation):
-            if k not in drop_translation and any(same_number(value, t) for t in other.readings):
-                drop_source.update((id(first), id(second)))
-                drop_translation.add(k)
-                break
-    return ([n for n in source if id(n) not in drop_source],
-            [n for k, n in enumerate(translation) if k not in drop_translation])
+        k = next((k for k, other in enumerate(translation) if k not in matched
+                  and any(same_number(value, t) for t in other.readings)), None)
+        if k is not None:
+            joined.update(((first.start, first.end), (second.start, second.end)))
+            matched.add(k)
+    return ([n for n in source if (n.start, n.end) not in joined],
+            [n for k, n in enumerate(translation) if k not in matched])
 
 
 SMALL_IN_WORDS = 10

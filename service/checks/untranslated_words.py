@@ -119,6 +119,16 @@ def _source_span(item: CheckInput, word: str, *, sentence_start: bool = False) -
     return None
 
 
+def _in_name_or_citation(text: str, words: list[re.Match[str]], index: int) -> bool:
+    """Whether the function word `words[index]` stands inside a kept French name, beside a capitalised
+    word that does not start a sentence ("the Palace des Congrès", "l'Institut de Recherche et de
+    Documentation"), or is the "et" of "et al."."""
+    following = words[index + 1].group() if index + 1 < len(words) else ""
+    previous = words[index - 1] if index else None
+    return following[:1].isupper() or (words[index].group() == "et" and following == "al") or (
+        previous is not None and previous.group()[:1].isupper() and not _at_sentence_start(text, previous.start()))
+
+
 def _french_sentence_start(item: CheckInput, match: re.Match[str], source_lang: str, target_lang: str) -> bool:
     """Whether a capitalised word may be a source-language word left at the start of a sentence
     ("Régresser at the stage of the child"): it begins a sentence of the translation, and only its
@@ -154,13 +164,8 @@ def check_untranslated_words(item: CheckInput, skip: tuple[tuple[int, int], ...]
         if _quoted(item.translation, *match.span()):
             continue
         function_word = word.islower() and lower in FUNCTION_WORDS.get(source_lang, frozenset())
-        following = words[index + 1].group() if index + 1 < len(words) else ""
-        previous = words[index - 1] if index else None
-        inside_name = following[:1].isupper() or (
-            previous is not None and previous.group()[:1].isupper()
-            and not _at_sentence_start(item.translation, previous.start()))
-        if function_word and (inside_name or (lower == "et" and following == "al")):
-            continue  # "the Palace des Congrès", "l'Institut de Recherche et de Documentation": a name; "et al."
+        if function_word and _in_name_or_citation(item.translation, words, index):
+            continue
         if not function_word and len(word) < MIN_LETTERS:
             continue
         if word[0].isupper():
@@ -168,7 +173,7 @@ def check_untranslated_words(item: CheckInput, skip: tuple[tuple[int, int], ...]
                 continue
             if names is None:  # the recogniser last: it is the dearest test
                 names = source_names(item.source, item.source_lang, item.protected)
-            if any(item.source[n.start:n.end].casefold().find(lower) >= 0 for n in names):
+            if any(lower in item.source[n.start:n.end].casefold() for n in names):
                 continue
         elif not function_word and (not known_word(lower, source_lang) or _target_word(lower, target_lang)):
             continue
